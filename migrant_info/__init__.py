@@ -1,0 +1,30 @@
+"""migrant_info: plain, trustworthy, multilingual information for people migrating for work."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from . import cli, config, content, http, i18n, locales
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Application factory: configuration, extensions, blueprints and commands."""
+    instance = (test_config or {}).get("INSTANCE_DIR") or config.instance_dir()
+    app = Flask(
+        __name__,
+        instance_path=str(instance),
+        instance_relative_config=True,
+        static_folder=str(config.ROOT / "static"),
+    )
+    app.url_map.strict_slashes = True
+    app.url_map.converters["lang"] = locales.LangConverter
+    config.load(app, test_config)
+    i18n.init_app(app)
+    http.init_app(app)
+    content.init_app(app)
+
+    from .site import bp as site_bp
+
+    app.register_blueprint(site_bp)
+    cli.init_app(app)
+    return app

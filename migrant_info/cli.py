@@ -1,0 +1,63 @@
+"""Command line: `flask --app migrant_info content build|check`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from .content import index
+from .content.discover import discover
+
+content_cli = AppGroup("content", help="Build and check the content index.")
+
+
+@content_cli.command("build")
+def build_command() -> None:
+    """Rebuild the content index from content/ and swap it in atomically."""
+    content_dir = Path(current_app.config["CONTENT_DIR"])
+    index_path = Path(current_app.config["INDEX_PATH"])
+    bar: dict = {}
+
+    def started(count: int) -> None:
+        bar["bar"] = click.progressbar(
+            length=count, label="Rendering pages", file=click.get_text_stream("stderr")
+        )
+        bar["bar"].__enter__()
+
+    try:
+        with index.build_lock(index_path.parent):
+            count = index.build(
+                content_dir,
+                index_path,
+                progress=lambda page: bar["bar"].update(1),
+                on_discovered=started,
+            )
+    except index.BuildFailed as failed:
+        for error in failed.errors:
+            click.echo(f"error: {error}", err=True)
+        raise click.ClickException(
+            f"{len(failed.errors)} error(s); the previous index is still being served"
+        ) from None
+    finally:
+        if "bar" in bar:
+            bar["bar"].__exit__(None, None, None)
+    click.echo(f"Built the content index: {count} pages.")
+
+
+@content_cli.command("check")
+def check_command() -> None:
+    """Validate every content file without changing the index; exit 1 on any error."""
+    pages, errors = discover(Path(current_app.config["CONTENT_DIR"]))
+    for error in errors:
+        click.echo(f"error: {error}", err=True)
+    if errors:
+        raise click.ClickException(f"{len(errors)} error(s) in {len(pages) + len(errors)} files")
+    click.echo(f"{len(pages)} pages, no errors.")
+
+
+def init_app(app: Flask) -> None:
+    """Register the command groups."""
+    app.cli.add_command(content_cli)

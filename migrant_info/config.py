@@ -1,0 +1,56 @@
+"""Configuration: defaults, MIGRANT_INFO_* environment variables, and secrets kept in the instance."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+ENV_PREFIX = "MIGRANT_INFO"
+
+
+def instance_dir() -> Path:
+    """Where the database, keys and secret live: MIGRANT_INFO_INSTANCE_DIR or ./instance."""
+    return Path(os.environ.get(f"{ENV_PREFIX}_INSTANCE_DIR", ROOT / "instance")).resolve()
+
+
+def defaults(app: Flask) -> dict:
+    """Settings that hold unless the environment or a test overrides them."""
+    return {
+        "CONTENT_DIR": str(ROOT / "content"),
+        "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BASE_URL": "http://127.0.0.1:5000",
+        "EXIT_URL": "https://www.google.com/search?q=weather",
+        "READER_MAX_AGE": 300,
+        "MAX_CONTENT_LENGTH": 64 * 1024,
+        "CONTENT_AUTO_BUILD": True,
+    }
+
+
+def owner_only_secret(path: Path, make: callable) -> bytes:
+    """Read a secret file, creating it with mode 0600 first if it does not exist."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_bytes()
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(make())
+    return path.read_bytes()
+
+
+def load(app: Flask, test_config: dict | None) -> None:
+    """Fill app.config: defaults, then MIGRANT_INFO_* variables, then the test's overrides."""
+    app.config.from_mapping(defaults(app))
+    app.config.from_prefixed_env(ENV_PREFIX)
+    if test_config:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        key_file = Path(app.instance_path) / "secret_key"
+        app.config["SECRET_KEY"] = owner_only_secret(key_file, lambda: secrets.token_bytes(32))
+    app.config["CONTENT_DIR"] = str(Path(app.config["CONTENT_DIR"]).resolve())
+    app.config["INDEX_PATH"] = str(Path(app.instance_path) / "content-index.db")

@@ -1,0 +1,81 @@
+"""Response rules that hold everywhere: security headers, reader-page caching, hashed assets."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+from flask import Flask, Response, current_app, request, url_for
+
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "worker-src 'self'",
+        "manifest-src 'self'",
+        "font-src 'none'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+}
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def add_security_headers(response: Response) -> Response:
+    """Every response: strict CSP and the no-sniff / no-referrer baseline."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def public_cache(response: Response) -> Response:
+    """Reader pages are the same for everyone: cacheable anywhere, revalidated by ETag."""
+    if request.method not in ("GET", "HEAD") or response.status_code != 200:
+        return response
+    if response.headers.get("Cache-Control"):
+        return response
+    response.headers["Cache-Control"] = f"public, max-age={current_app.config['READER_MAX_AGE']}"
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+@lru_cache(maxsize=128)
+def _file_hash(path: str, mtime_ns: int) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
+
+
+def asset_url(filename: str) -> str:
+    """URL of a static file carrying its content hash, so it can be cached for a year."""
+    path = Path(current_app.static_folder) / filename
+    version = _file_hash(str(path), path.stat().st_mtime_ns)
+    return url_for("static", filename=filename, v=version)
+
+
+def cache_static(response: Response) -> Response:
+    """Static files requested with their hash never change; others revalidate."""
+    if request.endpoint == "static" and response.status_code in (200, 304):
+        if request.args.get("v"):
+            response.headers["Cache-Control"] = IMMUTABLE
+        else:
+            response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Register the header hooks and the asset_url template helper."""
+    app.after_request(cache_static)
+    app.after_request(add_security_headers)
+    app.jinja_env.globals["asset_url"] = asset_url

@@ -1,0 +1,140 @@
+"""Reader pages: language choice, home, topics, pages and search (no JavaScript needed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
+from flask_babel import format_date
+
+from .. import http
+from ..content import get_index, store
+from ..content.discover import SLUG
+from ..content.model import INDEX_SLUG, TOPICS
+from ..content.search import MAX_QUERY_LENGTH, parse_query
+from ..i18n import url_language
+from ..locales import SOURCE_LANG, native_name, negotiate
+
+bp = Blueprint("site", __name__)
+bp.after_request(http.public_cache)
+
+
+def available_languages() -> list[str]:
+    """Languages with content, read once per request."""
+    if "languages" not in g:
+        g.languages = store.languages(get_index())
+    return g.languages
+
+
+def require_language(lang: str) -> None:
+    """404 (in a language the reader can read) for a language the site does not have."""
+    if lang not in available_languages():
+        abort(404)
+
+
+def reviewed_date(value: str | None) -> str:
+    """A review date in the reader's locale, e.g. '20 novembre 2026'."""
+    return format_date(dt.date.fromisoformat(value), "long") if value else ""
+
+
+@bp.app_context_processor
+def reader_context() -> dict:
+    """Language, direction and topic navigation for every template."""
+    lang = url_language() or SOURCE_LANG
+    if lang not in available_languages():
+        lang = SOURCE_LANG
+    return {
+        "lang": lang,
+        "nav_topics": store.topics(get_index(), lang),
+        "topic_order": TOPICS,
+        "reviewed_date": reviewed_date,
+    }
+
+
+@bp.route("/")
+def root() -> Response:
+    """Send the reader to their language, or to the chooser when none fits."""
+    accept = [value for value, _quality in request.accept_languages]
+    best = negotiate(accept, available_languages()) if accept else None
+    if best is None:
+        response = Response(render_template("site/languages.html", languages=_chooser()))
+    else:
+        response = redirect(url_for("site.home", lang=best), code=302)
+    response.vary.add("Accept-Language")
+    return response
+
+
+def _chooser() -> list[dict]:
+    return [{"code": code, "name": native_name(code)} for code in available_languages()]
+
+
+@bp.route("/languages")
+def languages() -> str:
+    """Every language the site has, each named in its own script."""
+    return render_template("site/languages.html", languages=_chooser())
+
+
+@bp.route("/<lang:lang>/")
+def home(lang: str) -> str:
+    """Home: urgent help first, then the four topics."""
+    require_language(lang)
+    conn = get_index()
+    urgent = [store.find(conn, lang, "trafficking", s) for s in ("in-danger-now", "helplines")]
+    return render_template("site/home.html", urgent=[u for u in urgent if u])
+
+
+@bp.route("/<lang:lang>/<topic>/")
+def topic(lang: str, topic: str) -> str:
+    """A topic's introduction and its pages."""
+    require_language(lang)
+    if topic not in TOPICS:
+        abort(404)
+    conn = get_index()
+    intro = store.find(conn, lang, topic, INDEX_SLUG)
+    if intro is None:
+        abort(404)
+    return render_template(
+        "site/topic.html", intro=intro, pages=store.topic_pages(conn, lang, topic), topic=topic
+    )
+
+
+@bp.route("/<lang:lang>/<topic>/<slug>")
+def page(lang: str, topic: str, slug: str) -> str:
+    """One page, in the reader's language or the source with an honest notice."""
+    require_language(lang)
+    if topic not in TOPICS or not SLUG.match(slug):
+        abort(404)
+    shown = store.find(get_index(), lang, topic, slug)
+    if shown is None:
+        abort(404)
+    return render_template("site/page.html", shown=shown, topic=topic, slug=slug)
+
+
+@bp.route("/<lang:lang>/<slug>")
+def site_page(lang: str, slug: str) -> str:
+    """A page that belongs to no topic, such as the safety page."""
+    require_language(lang)
+    if not SLUG.match(slug):
+        abort(404)
+    shown = store.find(get_index(), lang, "", slug)
+    if shown is None:
+        abort(404)
+    return render_template("site/page.html", shown=shown, topic="", slug=slug)
+
+
+@bp.route("/<lang:lang>/search")
+def search(lang: str) -> tuple[str, int] | str:
+    """Full-text search in the reader's language; every input gets a page, never an error."""
+    require_language(lang)
+    raw = request.args.get("q", "")
+    if len(raw) > MAX_QUERY_LENGTH:
+        return render_template("site/search.html", q=raw[:MAX_QUERY_LENGTH], too_long=True), 400
+    query = parse_query(raw, lang)
+    results = store.search(get_index(), lang, query) if query.terms else []
+    return render_template("site/search.html", q=raw, query=query, results=results, too_long=False)
+
+
+@bp.app_errorhandler(404)
+def not_found(error: Exception) -> tuple[str, int]:
+    """A 404 the reader can read, with search and the language list."""
+    return render_template("site/404.html", languages=_chooser()), 404
