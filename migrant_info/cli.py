@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from .config import ENV_PREFIX
 from .content import index
-from .content.discover import discover
+from .content.discover import discover, stamp_translation
+from .content.model import ContentError
 
-content_cli = AppGroup("content", help="Build and check the content index.")
+
+@click.group("content", cls=AppGroup)
+def content_cli() -> None:
+    """Build and check the content index."""
+    # These commands manage the index themselves; the app must not build it on load.
+    os.environ[f"{ENV_PREFIX}_CONTENT_AUTO_BUILD"] = "false"
 
 
 @content_cli.command("build")
@@ -56,6 +64,26 @@ def check_command() -> None:
     if errors:
         raise click.ClickException(f"{len(errors)} error(s) in {len(pages) + len(errors)} files")
     click.echo(f"{len(pages)} pages, no errors.")
+
+
+@content_cli.command("stamp")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def stamp_command(paths: tuple[Path, ...]) -> None:
+    """Mark translations as made from the current source (sets source_hash).
+
+    PATHS are translation files or folders, e.g. content/ne/rights.
+    """
+    content_dir = Path(current_app.config["CONTENT_DIR"])
+    files = [f for p in paths for f in ([p] if p.is_file() else sorted(p.rglob("*.md")))]
+    failed = 0
+    for file in files:
+        try:
+            click.echo(f"{file}: {stamp_translation(file, content_dir)}")
+        except (ContentError, ValueError) as exc:
+            failed += 1
+            click.echo(f"error: {exc}", err=True)
+    if failed:
+        raise click.ClickException(f"{failed} file(s) not stamped")
 
 
 def init_app(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""Configuration: defaults, MIGRANT_INFO_* environment variables, and secrets kept in the instance."""
+"""Configuration: defaults, MIGRANT_INFO_* environment variables, instance secrets."""
 
 from __future__ import annotations
 

@@ -206,8 +206,40 @@ def discover(content_dir: Path) -> tuple[list[Page], list[ContentError]]:
             pages.append(read_page(path, content_dir))
         except ContentError as exc:
             errors.append(exc)
-    sources = {p.key for p in pages if p.lang == SOURCE_LANG}
+    sources = {p.key: p for p in pages if p.lang == SOURCE_LANG}
     for page in pages:
-        if page.lang != SOURCE_LANG and page.key not in sources:
+        if page.lang == SOURCE_LANG:
+            continue
+        source = sources.get(page.key)
+        if source is None:
             errors.append(ContentError(page.path, "translation has no English source page"))
+            continue
+        # Facts are checked once, on the source: translations show its sources and dates.
+        page.sources = page.sources or source.sources
+        page.reviewed = page.reviewed or source.reviewed
+        page.countries = page.countries or source.countries
     return pages, errors
+
+
+SOURCE_HASH_LINE = re.compile(r"^source_hash:.*$", re.MULTILINE)
+
+
+def stamp_translation(path: Path, content_dir: Path) -> str:
+    """Record the current source's hash in a translation's front matter; return the hash."""
+    rel = path.resolve().relative_to(content_dir.resolve())
+    lang, topic, slug = locate(rel.parts, rel.as_posix())
+    if lang == SOURCE_LANG:
+        raise ContentError(rel.as_posix(), "only translations carry a source_hash")
+    source_path = content_dir.joinpath(SOURCE_LANG, *rel.parts[1:])
+    if not source_path.exists():
+        raise ContentError(rel.as_posix(), "translation has no English source page")
+    source = read_page(source_path, content_dir)
+    text = path.read_text(encoding="utf-8")
+    head, sep, rest = text.partition("\n---")
+    line = f"source_hash: {source.content_hash}"
+    if SOURCE_HASH_LINE.search(head):
+        head = SOURCE_HASH_LINE.sub(line, head, count=1)
+    else:
+        head = f"{head}\n{line}"
+    path.write_text(head + sep + rest, encoding="utf-8")
+    return source.content_hash

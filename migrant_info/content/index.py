@@ -24,6 +24,8 @@ from .search import normalize
 BUILD_VERSION = "1"
 INDEX_NAME = "content-index.db"
 WORD_TOKENIZER = "unicode61 remove_diacritics 0 categories 'L* N* Co Mn Mc'"
+# Word table for spaced scripts; trigram (substring) table for scripts without spaces.
+FTS_TABLES = {"fts_words": WORD_TOKENIZER, "fts_trigram": "trigram"}
 
 
 class BuildFailed(Exception):
@@ -112,12 +114,11 @@ def _create_schema(db: sqlite_utils.Database) -> None:
             translated_by text, reviewed_by text, lesson text, status text not null,
             unique (lang, topic, slug))"""
     )
-    db.execute(
-        f"create virtual table fts_words using fts5(title, body, tokenize=\"{WORD_TOKENIZER}\", content='')"
-    )  # noqa: E501
-    db.execute(
-        "create virtual table fts_trigram using fts5(title, body, tokenize='trigram', content='')"
-    )  # noqa: E501
+    for table, tokenizer in FTS_TABLES.items():
+        db.execute(
+            f"create virtual table {table} using fts5("
+            f"title, body, tokenize=\"{tokenizer}\", content='')"
+        )
 
 
 def _previous_renders(index_path: Path) -> dict[str, tuple[str, str, str]]:

@@ -10,6 +10,11 @@ from ..locales import SOURCE_LANG, UNSPACED_LANGS, locale_order
 from .model import INDEX_SLUG, TOPICS
 from .search import Query, snippet
 
+# Title matches weigh ten times body matches. Table names are fixed, never from input.
+RANKED_HITS = {
+    table: f"select rowid, bm25({table}, 10.0, 1.0) as score from {table} where {table} match ?"  # noqa: S608
+    for table in ("fts_words", "fts_trigram")
+}
 PAGE_COLUMNS = (
     "id, lang, topic, slug, kind, title, summary, html, toc, reviewed, sources, countries, "
     "source_hash, translated_by, reviewed_by, lesson, status"
@@ -126,7 +131,7 @@ def _search_table(
     q = query if table == "fts_trigram" else Query(query.terms, substring=False)
     match = q.fts()
     if match:
-        hits = f"select rowid, bm25({table}, 10.0, 1.0) as score from {table} where {table} match ?"
+        hits = RANKED_HITS[table]
         params: list = [match]
     else:
         hits = "select id as rowid, 0 as score from pages"
