@@ -47,6 +47,10 @@ def split_front_matter(text: str, rel: str) -> tuple[dict, str, int]:
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise ContentError(rel, f"front matter is not valid YAML: {problem}", line) from None
+    except ValueError as exc:  # PyYAML parses dates itself and rejects impossible ones
+        raise ContentError(
+            rel, f"'reviewed' must be a date written YYYY-MM-DD ({exc})", _bad_date_line(raw)
+        ) from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
@@ -55,10 +59,21 @@ def split_front_matter(text: str, rel: str) -> tuple[dict, str, int]:
     return meta, text[end + 5 :], body_line
 
 
-def _line_of(raw_text: str, key: str) -> int | None:
-    """Line number of a front matter key, for error messages."""
+def _bad_date_line(raw: str) -> int | None:
+    """Line of the first YYYY-MM-DD value that is not a real date."""
+    for number, line in enumerate(raw.splitlines(), start=2):
+        for value in re.findall(r"\b\d{4}-\d{1,2}-\d{1,2}\b", line):
+            try:
+                dt.date(*map(int, value.split("-")))
+            except ValueError:
+                return number
+    return None
+
+
+def _line_of(raw_text: str, key: str, anywhere: bool = False) -> int | None:
+    """Line number of a front matter key (or of any text, if `anywhere`), for messages."""
     for number, line in enumerate(raw_text.splitlines(), start=1):
-        if line.startswith(f"{key}:"):
+        if (key in line) if anywhere else line.startswith(f"{key}:"):
             return number
     return None
 
@@ -81,7 +96,9 @@ def _validate_sources(value: object, rel: str, raw: str) -> list[dict]:
         url = item.get("url")
         parts = urlsplit(url) if isinstance(url, str) else None
         if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ContentError(rel, f"source {number} needs an http(s) 'url', got {url!r}", line)
+            url_line = _line_of(raw, f"url: {url}", anywhere=True) if url else None
+            reason = f"source {number} needs an http(s) 'url', got {url!r}"
+            raise ContentError(rel, reason, url_line or line)
         sources.append({"title": item["title"].strip(), "url": url.strip()})
     return sources
 

@@ -111,9 +111,11 @@ def page(lang: str, topic: str, slug: str) -> str:
 
 
 @bp.route("/<lang:lang>/<slug>")
-def site_page(lang: str, slug: str) -> str:
+def site_page(lang: str, slug: str) -> Response | str:
     """A page that belongs to no topic, such as the safety page."""
     require_language(lang)
+    if slug in TOPICS:
+        return redirect(url_for("site.topic", lang=lang, topic=slug), code=308)
     if not SLUG.match(slug):
         abort(404)
     shown = store.find(get_index(), lang, "", slug)
