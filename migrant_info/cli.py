@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import os
+import sys
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from .config import ENV_PREFIX
 from .content import index
 from .content.discover import discover, stamp_translation
 from .content.model import ContentError
 
-
-@click.group("content", cls=AppGroup)
-def content_cli() -> None:
-    """Build and check the content index."""
-    # These commands manage the index themselves; the app must not build it on load.
-    os.environ[f"{ENV_PREFIX}_CONTENT_AUTO_BUILD"] = "false"
+content_cli = AppGroup("content", help="Build and check the content index.")
 
 
 @content_cli.command("build")
@@ -30,9 +24,7 @@ def build_command() -> None:
     bar: dict = {}
 
     def started(count: int) -> None:
-        bar["bar"] = click.progressbar(
-            length=count, label="Rendering pages", file=click.get_text_stream("stderr")
-        )
+        bar["bar"] = click.progressbar(length=count, label="Rendering pages", file=sys.stderr)
         bar["bar"].__enter__()
 
     try:

@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+.venv/bin/flask --app migrant_info content build
 exec .venv/bin/flask --app migrant_info run --host 127.0.0.1 --port "${PORT:-5000}" "$@"

@@ -88,24 +88,40 @@ def test_unchanged_files_reuse_their_previous_render(content_dir, tmp_path):
     assert "More." in html["en/rights/passport.md"]
 
 
-def test_app_builds_missing_index_at_start(tmp_path, content_dir):
+def test_server_builds_missing_index_before_first_answer(tmp_path, content_dir):
     app = create_app({"INSTANCE_DIR": str(tmp_path / "inst"), "CONTENT_DIR": str(content_dir)})
+    assert not Path(app.config["INDEX_PATH"]).exists()  # loading the app (or a CLI) builds nothing
+    assert app.test_client().get("/en/").status_code == 200
     assert Path(app.config["INDEX_PATH"]).exists()
+
+
+def test_server_rebuilds_stale_index_at_start(tmp_path, content_dir):
+    config = {"INSTANCE_DIR": str(tmp_path / "inst"), "CONTENT_DIR": str(content_dir)}
+    create_app(config).test_client().get("/en/")
+    page = content_dir / "en/rights/wages.md"
+    page.write_text(
+        page.read_text().replace("Wages and rest days", "Pay and rest"), encoding="utf-8"
+    )
+    assert b"Pay and rest" in create_app(config).test_client().get("/en/rights/wages").data
 
 
 def test_app_start_with_broken_content_serves_last_good_index(tmp_path, content_dir):
     config = {"INSTANCE_DIR": str(tmp_path / "inst"), "CONTENT_DIR": str(content_dir)}
-    create_app(config)
+    create_app(config).test_client().get("/en/")
     (content_dir / "en/rights/broken.md").write_text("no front matter", encoding="utf-8")
     app = create_app(config)
     response = app.test_client().get("/en/rights/passport")
     assert response.status_code == 200
 
 
-def test_app_start_with_broken_content_and_no_index_refuses(tmp_path, content_dir):
+def test_broken_content_and_no_index_answers_503_not_500(tmp_path, content_dir):
     (content_dir / "en/rights/broken.md").write_text("no front matter", encoding="utf-8")
-    with pytest.raises(index.BuildFailed):
-        create_app({"INSTANCE_DIR": str(tmp_path / "inst"), "CONTENT_DIR": str(content_dir)})
+    app = create_app({"INSTANCE_DIR": str(tmp_path / "inst"), "CONTENT_DIR": str(content_dir)})
+    response = app.test_client().get("/en/")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "60"
+    (content_dir / "en/rights/broken.md").unlink()  # fixed: the next request builds and serves
+    assert app.test_client().get("/en/").status_code == 200
 
 
 def test_debug_mode_picks_up_edits_without_restart(tmp_path, content_dir):

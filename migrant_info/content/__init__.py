@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 
 from flask import Flask, current_app, g
@@ -25,35 +26,47 @@ def _close_index(exc: BaseException | None = None) -> None:
         conn.close()
 
 
-def _reload_when_edited(app: Flask) -> None:
-    """Debug mode only: rebuild when a content file changed since the last look."""
-    content_dir = Path(app.config["CONTENT_DIR"])
-    state = {"fingerprint": index.tree_fingerprint(content_dir)}
-
-    @app.before_request
-    def rebuild_if_edited() -> None:
-        fingerprint = index.tree_fingerprint(content_dir)
-        if fingerprint != state["fingerprint"]:
-            state["fingerprint"] = fingerprint
-            try:
-                index.ensure_fresh(content_dir, Path(app.config["INDEX_PATH"]))
-            except index.BuildFailed as failed:
-                for error in failed.errors:
-                    app.logger.error("content error: %s", error)
+def _build_if_stale(app: Flask) -> None:
+    """Build the index when missing or stale; a broken build keeps the last good index."""
+    content_dir, index_path = Path(app.config["CONTENT_DIR"]), Path(app.config["INDEX_PATH"])
+    try:
+        index.ensure_fresh(content_dir, index_path)
+    except index.BuildFailed as failed:
+        for error in failed.errors:
+            app.logger.error("content error: %s", error)
+        if index.index_checksum(index_path) is None:
+            raise
+        app.logger.error("serving the last good content index")
 
 
 def init_app(app: Flask) -> None:
-    """Build the index if it is missing or stale, and close connections after each request."""
+    """Check the index once per process before the first request (every request in debug)."""
     app.teardown_appcontext(_close_index)
-    if app.config["CONTENT_AUTO_BUILD"]:
-        content_dir, index_path = Path(app.config["CONTENT_DIR"]), Path(app.config["INDEX_PATH"])
-        try:
-            index.ensure_fresh(content_dir, index_path)
-        except index.BuildFailed as failed:
-            for error in failed.errors:
-                app.logger.error("content error: %s", error)
-            if index.index_checksum(index_path) is None:
-                raise
-            app.logger.error("serving the last good content index")
-        if app.debug:
-            _reload_when_edited(app)
+    if not app.config["CONTENT_AUTO_BUILD"]:
+        return
+    content_dir = Path(app.config["CONTENT_DIR"])
+    lock = threading.Lock()
+    # CLI commands never pay for a build; a server checks before it answers anyone.
+    state: dict = {"fingerprint": None}
+
+    @app.errorhandler(index.BuildFailed)
+    def no_index(failed: index.BuildFailed) -> tuple[str, int, dict]:
+        """No good index exists yet and the content has errors: say so, don't crash."""
+        return (
+            "The site's content has errors and no earlier version exists. Try later.",
+            503,
+            {
+                "Content-Type": "text/plain; charset=utf-8",
+                "Retry-After": "60",
+            },
+        )
+
+    @app.before_request
+    def index_is_fresh() -> None:
+        if state["fingerprint"] is not None and not app.debug:
+            return
+        with lock:
+            fingerprint = index.tree_fingerprint(content_dir)
+            if fingerprint != state["fingerprint"]:
+                _build_if_stale(app)
+                state["fingerprint"] = fingerprint

@@ -19,6 +19,7 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 def shipped_server(tmp_path_factory):
     """The site on the content we ship, so every language that has content is checked."""
     app = create_app({"TESTING": True, "INSTANCE_DIR": str(tmp_path_factory.mktemp("inst"))})
+    app.test_client().get("/languages")  # builds the index
     with app.app_context():
         langs = store.languages(get_index())
     with LiveServer(app) as server:
