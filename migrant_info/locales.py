@@ -70,3 +70,9 @@ class LangConverter(BaseConverter):
     """URL segment that looks like a language code; the view decides if it has content."""
 
     regex = r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?"
+
+
+def country_name(code: str, lang: str) -> str:
+    """A country's name in the reader's language (Babel's territory names)."""
+    loc = babel_locale(lang) or babel_locale(SOURCE_LANG)
+    return loc.territories.get(code, code) if loc is not None else code

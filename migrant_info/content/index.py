@@ -10,18 +10,20 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict
 from pathlib import Path
 
 import sqlite_utils
 
 from ..locales import SOURCE_LANG, UNSPACED_LANGS
+from . import helplines
 from .discover import content_files, discover
 from .model import ContentError, Page
 from .render import plain_text, render_markdown
 from .search import normalize
 
 # Bump when rendering or the schema changes, so every server rebuilds its index.
-BUILD_VERSION = "1"
+BUILD_VERSION = "2"
 INDEX_NAME = "content-index.db"
 WORD_TOKENIZER = "unicode61 remove_diacritics 0 categories 'L* N* Co Mn Mc'"
 # Word table for spaced scripts; trigram (substring) table for scripts without spaces.
@@ -36,10 +38,15 @@ class BuildFailed(Exception):
         super().__init__(f"{len(errors)} content error(s)")
 
 
+def tracked_files(content_dir: Path) -> list[Path]:
+    """Every file a build reads: Markdown pages and the data files."""
+    return [*content_files(content_dir), *sorted((content_dir / "data").glob("*.yaml"))]
+
+
 def tree_checksum(content_dir: Path) -> str:
     """Checksum of every content file's path and bytes, plus the build version."""
     digest = hashlib.sha256(BUILD_VERSION.encode())
-    for path in content_files(content_dir):
+    for path in tracked_files(content_dir):
         digest.update(path.relative_to(content_dir).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
@@ -48,7 +55,7 @@ def tree_checksum(content_dir: Path) -> str:
 def tree_fingerprint(content_dir: Path) -> tuple:
     """Cheap stat-based fingerprint (debug mode polls this, then checksums on change)."""
     return tuple(
-        (p.as_posix(), p.stat().st_mtime_ns, p.stat().st_size) for p in content_files(content_dir)
+        (p.as_posix(), p.stat().st_mtime_ns, p.stat().st_size) for p in tracked_files(content_dir)
     )
 
 
@@ -105,6 +112,7 @@ def _row(page: Page, status: str) -> dict:
 
 def _create_schema(db: sqlite_utils.Database) -> None:
     db["meta"].create({"key": str, "value": str}, pk="key")
+    db["helplines"].create({"id": str, "country": str, "data": str}, pk="id")
     db.execute(
         """create table pages (
             id integer primary key, lang text not null, topic text not null, slug text not null,
@@ -142,8 +150,14 @@ def render_pages(pages: Iterable[Page], reuse: dict, progress: Callable[[Page], 
         progress(page)
 
 
-def write_index(target: Path, pages: list[Page], checksum: str) -> None:
-    """Write pages and their search index into a new SQLite file at `target`."""
+def write_index(
+    target: Path,
+    pages: list[Page],
+    checksum: str,
+    lines: list[helplines.Helpline] = (),
+    directory: dict | None = None,
+) -> None:
+    """Write pages, their search index and the helplines into a new SQLite file."""
     sources = {p.key: p for p in pages if p.lang == SOURCE_LANG}
     with contextlib.closing(sqlite3.connect(target)) as conn:
         db = sqlite_utils.Database(conn)
@@ -156,9 +170,14 @@ def write_index(target: Path, pages: list[Page], checksum: str) -> None:
                     f"insert into {table} (rowid, title, body) values (?, ?, ?)",  # noqa: S608
                     (row_id, normalize(page.title), normalize(page.text)),
                 )
+            db["helplines"].insert_all(
+                {"id": line.id, "country": line.country, "data": json.dumps(asdict(line))}
+                for line in lines
+            )
             db["meta"].insert_all(
                 [
                     {"key": "checksum", "value": checksum},
+                    {"key": "helplines_directory", "value": json.dumps(directory or {})},
                     {"key": "built_at", "value": dt.datetime.now(dt.UTC).isoformat()},
                     {"key": "build_version", "value": BUILD_VERSION},
                 ]
@@ -187,6 +206,8 @@ def build(
     """Build a fresh index and swap it in; raise BuildFailed (old index intact) on any error."""
     checksum = tree_checksum(content_dir)
     pages, errors = discover(content_dir)
+    lines, directory, data_errors = helplines.load(content_dir)
+    errors += data_errors
     if errors:
         raise BuildFailed(errors)
     on_discovered(len(pages))
@@ -194,7 +215,7 @@ def build(
     tmp = index_path.with_name(f".{index_path.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     try:
-        write_index(tmp, pages, checksum)
+        write_index(tmp, pages, checksum, lines, directory)
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, index_path)

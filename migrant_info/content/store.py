@@ -7,6 +7,7 @@ import sqlite3
 from dataclasses import dataclass, field
 
 from ..locales import SOURCE_LANG, UNSPACED_LANGS, locale_order
+from .helplines import Helpline
 from .model import INDEX_SLUG, TOPICS
 from .search import Query, snippet
 
@@ -152,3 +153,24 @@ def _search_table(
         Result(r["lang"], r["topic"], r["slug"], r["kind"], r["title"], snippet(r["text"], q))
         for r in rows
     ]
+
+
+def helplines(conn: sqlite3.Connection, country: str | None = None) -> list[Helpline]:
+    """Helplines, for one country or all, in file order (confirmed lines first per country)."""
+    rows = conn.execute(
+        "select data from helplines where ? is null or country = ? order by rowid",
+        (country, country),
+    ).fetchall()
+    lines = [Helpline(**json.loads(r[0])) for r in rows]
+    return sorted(lines, key=lambda line: (line.country, not line.confirmed))
+
+
+def helpline_countries(conn: sqlite3.Connection) -> list[str]:
+    """Countries that have at least one helpline entry."""
+    return [r[0] for r in conn.execute("select distinct country from helplines order by country")]
+
+
+def helplines_directory(conn: sqlite3.Connection) -> dict:
+    """The international directory shown when a country has no confirmed line."""
+    row = conn.execute("select value from meta where key = 'helplines_directory'").fetchone()
+    return json.loads(row[0]) if row else {}

@@ -13,7 +13,7 @@ from ..content.discover import SLUG
 from ..content.model import INDEX_SLUG, TOPICS
 from ..content.search import MAX_QUERY_LENGTH, parse_query
 from ..i18n import url_language
-from ..locales import SOURCE_LANG, native_name, negotiate
+from ..locales import SOURCE_LANG, country_name, native_name, negotiate
 
 bp = Blueprint("site", __name__)
 bp.after_request(http.public_cache)
@@ -107,7 +107,36 @@ def page(lang: str, topic: str, slug: str) -> str:
     shown = store.find(get_index(), lang, topic, slug)
     if shown is None:
         abort(404)
-    return render_template("site/page.html", shown=shown, topic=topic, slug=slug)
+    extra = helpline_context(lang) if (topic, slug) == HELPLINES_PAGE else {}
+    return render_template("site/page.html", shown=shown, topic=topic, slug=slug, **extra)
+
+
+HELPLINES_PAGE = ("trafficking", "helplines")
+
+
+def helpline_context(lang: str) -> dict:
+    """Helplines grouped by country for the helplines page, filtered by ?country=."""
+    conn = get_index()
+    codes = store.helpline_countries(conn)
+    asked = request.args.get("country", "").strip().upper()
+    chosen = asked if asked in codes else None
+    groups = [
+        {
+            "code": code,
+            "name": country_name(code, lang),
+            "lines": store.helplines(conn, code),
+        }
+        for code in ([chosen] if chosen else codes)
+    ]
+    return {
+        "helpline_groups": sorted(groups, key=lambda g: g["name"]),
+        "helpline_countries": sorted(
+            ((c, country_name(c, lang)) for c in codes), key=lambda c: c[1]
+        ),
+        "helpline_chosen": chosen,
+        "helpline_unknown": bool(asked) and chosen is None,
+        "helpline_directory": store.helplines_directory(conn),
+    }
 
 
 @bp.route("/<lang:lang>/<slug>")
