@@ -9,7 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from .content import index
+from .content import checks, helplines, index
 from .content.discover import discover, stamp_translation
 from .content.model import ContentError
 
@@ -48,14 +48,27 @@ def build_command() -> None:
 
 
 @content_cli.command("check")
-def check_command() -> None:
-    """Validate every content file without changing the index; exit 1 on any error."""
-    pages, errors = discover(Path(current_app.config["CONTENT_DIR"]))
+@click.option("--coverage", "show_coverage", is_flag=True, help="Also print pages per language.")
+def check_command(show_coverage: bool) -> None:
+    """Validate every content file, the helplines data and internal links; exit 1 on any error."""
+    content_dir = Path(current_app.config["CONTENT_DIR"])
+    pages, errors = discover(content_dir)
+    lines, _directory, data_errors = helplines.load(content_dir)
+    checks.render_all(pages)
+    errors += data_errors + checks.check_links(pages)
+    errors += checks.check_translation_versions(content_dir, pages)
     for error in errors:
         click.echo(f"error: {error}", err=True)
+    if show_coverage:
+        click.echo(f"{'language':<10}{'current':>9}{'outdated':>10}{'missing':>9}")
+        for row in checks.coverage(pages):
+            click.echo(
+                f"{row['lang']:<10}{row.get('current', 0):>9}"
+                f"{row.get('outdated', 0):>10}{row.get('missing', 0):>9}"
+            )
     if errors:
-        raise click.ClickException(f"{len(errors)} error(s) in {len(pages) + len(errors)} files")
-    click.echo(f"{len(pages)} pages, no errors.")
+        raise click.ClickException(f"{len(errors)} error(s)")
+    click.echo(f"{len(pages)} pages and {len(lines)} helplines, no errors.")
 
 
 @content_cli.command("stamp")
