@@ -33,6 +33,7 @@ def test_content_build_failure_names_file_and_keeps_index(runner, app, content_d
 
 
 def test_content_check_exit_codes(runner, content_dir):
+    runner.invoke(args=["content", "stamp", str(content_dir / "ne/rights/passport.md")])
     assert runner.invoke(args=["content", "check"]).exit_code == 0
     (content_dir / "en/rights/bad.md").write_text("no front matter", encoding="utf-8")
     result = runner.invoke(args=["content", "check"])
