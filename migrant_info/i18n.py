@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, request
 from flask_babel import Babel
 
-from .locales import SOURCE_LANG, is_known_language, native_name, text_direction
+from .locales import SOURCE_LANG, display_name, is_known_language, native_name, text_direction
 
 babel = Babel()
 
@@ -27,4 +27,6 @@ def select_locale() -> str:
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel and the language helpers templates use."""
     babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.globals.update(native_name=native_name, text_direction=text_direction)
+    app.jinja_env.globals.update(
+        native_name=native_name, display_name=display_name, text_direction=text_direction
+    )

@@ -8,6 +8,8 @@ import re
 import pytest
 from babel.dates import format_date
 
+from migrant_info.locales import display_name
+
 CONTRACT_URLS = [
     "/languages",
     "/en/",
@@ -73,7 +75,7 @@ def test_missing_translation_shows_source_with_notice_in_reader_language(client)
     assert '<article lang="en" dir="ltr">' in html
     assert "Wages and rest days" in html
     notice = re.search(r'<div class="notice" role="note">(.*?)</div>', html, re.S).group(1)
-    assert "नेपाली" in notice and "English" in notice
+    assert "नेपाली" in notice and display_name("en", "ne") in notice
 
 
 def test_fallback_notice_lists_languages_that_have_the_page(client):
@@ -89,7 +91,7 @@ def test_outdated_translation_shows_notice_and_link_to_source(client):
     assert 'href="/en/rights/passport"' in html
     assert html.count('class="notice"') >= 1
     current = client.get("/ar/rights/passport").get_data(as_text=True)
-    assert '/en/rights/passport" lang="en" hreflang="en">' in current  # other-language link only
+    assert '/en/rights/passport" lang="en" hreflang="en">' in current  # the other-languages list
     assert 'role="note"' in current  # machine translation notice
     assert "changed since this translation" not in current
 
