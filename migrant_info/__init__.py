@@ -23,8 +23,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     http.init_app(app)
     content.init_app(app)
 
+    from .offline import bp as offline_bp
     from .site import bp as site_bp
 
     app.register_blueprint(site_bp)
+    app.register_blueprint(offline_bp)
     cli.init_app(app)
     return app

@@ -1,0 +1,129 @@
+"""Offline in real Chromium: service worker, emergency pack, save for offline, updates, clearing."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from migrant_info.content import index
+
+
+def wait_for(page, script, timeout=15.0):
+    """Poll an async JavaScript predicate until it is truthy."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = page.evaluate(script)
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for: {script}")
+
+
+PACK_READY = """async () => {
+  const names = await caches.keys();
+  const pack = names.find((n) => n.startsWith('pack-ne-'));
+  if (!pack || !navigator.serviceWorker.controller) return false;
+  return !!(await (await caches.open(pack)).match('/ne/trafficking/helplines'));
+}"""
+
+
+def test_nepali_reader_keeps_reading_offline(page, live_server, browser_context):
+    page.goto(f"{live_server.url}/ne/")
+    wait_for(page, PACK_READY)
+    browser_context.set_offline(True)
+
+    page.reload()  # (a) the visited page
+    assert page.locator("h1").first.inner_text()
+    assert page.locator("#saved-note").is_visible()
+
+    for path in ("/ne/trafficking/helplines", "/ne/trafficking/in-danger-now", "/ne/safety"):
+        page.goto(live_server.url + path)  # (b) never visited, but in the emergency pack
+        assert page.locator("article h1").is_visible(), path
+
+    page.goto(f"{live_server.url}/ne/rights/wages")  # (c) neither visited nor saved
+    assert page.locator("#offline-available").count() == 1
+    wait_for(page, "() => document.querySelectorAll('#offline-available li').length > 3")
+    listed = page.locator("#offline-available a").evaluate_all("els => els.map(e => e.pathname)")
+    assert "/ne/trafficking/helplines" in listed and "/ne/rights/wages" not in listed
+
+    browser_context.set_offline(False)  # (d) save a topic, then read all of it offline
+    page.goto(f"{live_server.url}/ne/remittances/")
+    saver = page.locator("#save-offline")
+    saver.wait_for(state="visible")
+    assert "KB" in saver.locator("[role=status]").inner_text()
+    saver.locator("button").click()
+    wait_for(page, "() => document.querySelector('#save-offline').dataset.saved === 'yes'")
+    browser_context.set_offline(True)
+    for path in ("/ne/remittances/real-cost", "/ne/remittances/mobile-money"):
+        page.goto(live_server.url + path)
+        assert page.locator("article h1").is_visible(), path
+    assert not page.console_errors
+
+
+def test_new_content_offers_an_update_and_drops_old_caches(page, live_server, app):
+    page.goto(f"{live_server.url}/en/")
+    wait_for(
+        page, "async () => !!navigator.serviceWorker.controller && (await caches.keys()).length > 1"
+    )
+    old_version = page.evaluate(
+        "async () => (await caches.keys()).find(n => n.startsWith('shell-')).slice(6)"
+    )
+    content_dir = Path(app.config["CONTENT_DIR"])
+    page_file = content_dir / "en/rights/wages.md"
+    page_file.write_text(page_file.read_text() + "\nNew rule.\n", encoding="utf-8")
+    index.build(content_dir, Path(app.config["INDEX_PATH"]))
+
+    page.reload()
+    banner = page.locator("#update-banner")
+    banner.wait_for(state="visible", timeout=15000)
+    with page.expect_navigation():
+        page.locator("#update-reload").click()
+    wait_for(page, f"async () => !(await caches.keys()).some(n => n.endsWith('{old_version}'))")
+    names = page.evaluate("caches.keys()")
+    assert names and all(not n.endswith(old_version) for n in names)
+
+
+def test_clear_my_traces_removes_caches_and_worker(page, live_server):
+    page.goto(f"{live_server.url}/en/")
+    wait_for(
+        page, "async () => !!navigator.serviceWorker.controller && (await caches.keys()).length > 0"
+    )
+    page.goto(f"{live_server.url}/en/safety")
+    page.locator("#clear-traces").click()
+    page.wait_for_url("**/clear")
+    assert page.evaluate("caches.keys()") == []
+    assert page.evaluate("navigator.serviceWorker.getRegistrations().then(r => r.length)") == 0
+
+
+def test_manifest_is_installable_and_in_the_reader_language(page, live_server, browser_context):
+    page.goto(f"{live_server.url}/ar/")
+    wait_for(page, "async () => !!navigator.serviceWorker.controller")
+    session = browser_context.new_cdp_session(page)
+    errors = session.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    assert errors == []
+    for lang, direction in (("ar", "rtl"), ("en", "ltr")):
+        manifest = json.loads(
+            page.evaluate(f"fetch('/{lang}/manifest.webmanifest').then(r => r.text())")
+        )
+        assert (manifest["lang"], manifest["dir"], manifest["start_url"]) == (
+            lang,
+            direction,
+            f"/{lang}/",
+        )
+        assert manifest["scope"] == f"/{lang}/" and manifest["display"] == "standalone"
+        assert {i["sizes"] for i in manifest["icons"]} == {"192x192", "512x512"}
+
+
+def test_no_console_errors(page, live_server):
+    for path in (
+        "/en/",
+        "/en/rights/",
+        "/en/rights/passport",
+        "/ar/",
+        "/ar/rights/",
+        "/ar/rights/passport",
+    ):
+        page.goto(live_server.url + path)
+        page.wait_for_load_state("networkidle")
+    assert page.console_errors == []
