@@ -13,7 +13,7 @@ from flask_babel import force_locale, gettext
 from .. import http
 from ..content import get_index, index, store
 from ..content.model import INDEX_SLUG, TOPICS
-from ..locales import text_direction
+from ..locales import SOURCE_LANG, text_direction
 
 bp = Blueprint("offline", __name__)
 bp.after_request(http.public_cache)  # skips responses that set their own Cache-Control
@@ -57,7 +57,12 @@ def _require_language(lang: str) -> None:
         abort(404)
 
 
-@bp.route("/manifest.webmanifest", defaults={"lang": "en"})
+@bp.route("/manifest.webmanifest")
+def default_manifest() -> Response:
+    """The manifest at the contract's root URL: the source language's."""
+    return manifest(SOURCE_LANG)
+
+
 @bp.route("/<lang:lang>/manifest.webmanifest")
 def manifest(lang: str) -> Response:
     """Web app manifest in the reader's language; start_url and scope keep them in it."""
@@ -159,7 +164,12 @@ def offline_page(lang: str) -> Response:
     return Response(render_template("offline/offline.html"))
 
 
-@bp.route("/clear", defaults={"lang": "en"})
+@bp.route("/clear")
+def clear_default() -> Response:
+    """`/clear` without a language (linked from anywhere)."""
+    return clear(SOURCE_LANG)
+
+
 @bp.route("/<lang:lang>/clear")
 def clear(lang: str) -> Response:
     """Ask the browser to delete everything this site stored (caches and storage)."""

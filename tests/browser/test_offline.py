@@ -91,7 +91,7 @@ def test_clear_my_traces_removes_caches_and_worker(page, live_server):
     )
     page.goto(f"{live_server.url}/en/safety")
     page.locator("#clear-traces").click()
-    page.wait_for_url("**/clear")
+    page.wait_for_url("**/en/clear")
     assert page.evaluate("caches.keys()") == []
     assert page.evaluate("navigator.serviceWorker.getRegistrations().then(r => r.length)") == 0
 
@@ -127,3 +127,42 @@ def test_no_console_errors(page, live_server):
         page.goto(live_server.url + path)
         page.wait_for_load_state("networkidle")
     assert page.console_errors == []
+
+
+def test_saved_pages_are_refreshed_with_etags_when_back_online(
+    page, live_server, browser_context, app
+):
+    seen = []
+
+    @app.after_request
+    def record(response):
+        from flask import request
+
+        if request.path.startswith("/en/remittances/") and request.path != "/en/remittances/":
+            seen.append(
+                (request.path, bool(request.headers.get("If-None-Match")), response.status_code)
+            )
+        return response
+
+    page.goto(f"{live_server.url}/en/remittances/")
+    wait_for(page, "async () => !!navigator.serviceWorker.controller")
+    page.locator("#save-offline").wait_for(state="visible")
+    page.locator("#save-offline button").click()
+    wait_for(page, "() => document.querySelector('#save-offline').dataset.saved === 'yes'")
+
+    content_dir = Path(app.config["CONTENT_DIR"])
+    changed = content_dir / "en/remittances/real-cost.md"
+    changed.write_text(changed.read_text() + "\nFees changed in 2026.\n", encoding="utf-8")
+    index.build(content_dir, Path(app.config["INDEX_PATH"]))
+    seen.clear()
+    browser_context.set_offline(True)
+    browser_context.set_offline(False)  # the page hears 'online' and asks the worker to refresh
+    wait_for(
+        page,
+        """async () => {
+          const hit = await (await caches.open('saved-en')).match('/en/remittances/real-cost');
+          return hit && (await hit.text()).includes('Fees changed in 2026');
+        }""",
+    )
+    assert ("/en/remittances/mobile-money", True, 304) in seen  # unchanged: revalidated cheaply
+    assert ("/en/remittances/real-cost", True, 200) in seen
