@@ -11,6 +11,51 @@
   const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, key) => values[key]);
   const kb = (bytes) => new Intl.NumberFormat(lang, { maximumFractionDigits: 0 }).format(Math.ceil(bytes / 1024)) + " KB";
 
+  // Quick exit (GOV.UK "Exit this page"): the button, or Shift pressed three times, blanks the
+  // page at once and replaces it in history, so Back does not come back here.
+  const exit = $(".exit");
+  const leave = (event) => {
+    if (event) event.preventDefault();
+    doc.body.hidden = true;
+    doc.title = "";
+    location.replace(exit.href);
+  };
+  if (exit) {
+    exit.addEventListener("click", leave);
+    let presses = [];
+    doc.addEventListener("keydown", (event) => {
+      if (event.key !== "Shift" || event.repeat) return;
+      const now = Date.now();
+      presses = presses.filter((t) => now - t < 1000).concat(now);
+      if (presses.length >= 3) leave();
+    });
+  }
+
+  // Listen: only where the phone has a voice for the page's language; nothing is downloaded.
+  const listen = $("#listen");
+  const speech = window.speechSynthesis;
+  if (listen && speech) {
+    const base = lang.split("-")[0];
+    const voiceFor = () => speech.getVoices().find((v) => v.lang.toLowerCase().split(/[-_]/)[0] === base);
+    const offer = () => {
+      if (!voiceFor()) return;
+      show(listen);
+      const [play, pause, stop] = listen.querySelectorAll("button");
+      play.onclick = () => {
+        if (speech.paused) return speech.resume();
+        speech.cancel();
+        const utterance = new SpeechSynthesisUtterance($("article").innerText);
+        utterance.lang = lang;
+        utterance.voice = voiceFor();
+        speech.speak(utterance);
+      };
+      pause.onclick = () => speech.pause();
+      stop.onclick = () => speech.cancel();
+    };
+    offer();
+    speech.addEventListener("voiceschanged", offer);
+  }
+
   // A page served from the offline store says when it was saved.
   const savedAt = doc.documentElement.dataset.savedAt;
   if (savedAt && text.savedOn) {
