@@ -25,8 +25,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from .offline import bp as offline_bp
     from .site import bp as site_bp
+    from .tools import bp as tools_bp
 
     app.register_blueprint(site_bp)
     app.register_blueprint(offline_bp)
+    app.register_blueprint(tools_bp)
     cli.init_app(app)
     return app

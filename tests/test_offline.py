@@ -80,6 +80,7 @@ def test_offline_list_has_emergency_pack_and_topics_with_sizes(client):
     assert [p["url"] for p in data["topics"]["remittances"]["pages"]] == [
         "/ne/remittances/mobile-money",
         "/ne/remittances/real-cost",
+        "/ne/remittances/calculator",
     ]
 
 

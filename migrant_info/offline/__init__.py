@@ -14,11 +14,12 @@ from .. import http
 from ..content import get_index, index, store
 from ..content.model import INDEX_SLUG, TOPICS
 from ..locales import SOURCE_LANG, text_direction
+from ..tools import TOPIC_TOOLS
 
 bp = Blueprint("offline", __name__)
 bp.after_request(http.public_cache)  # skips responses that set their own Cache-Control
 
-SHELL_ASSETS = ("site.css", "app.js", "icon.svg", "icons/icon-192.png")
+SHELL_ASSETS = ("site.css", "app.js", "calculator.js", "icon.svg", "icons/icon-192.png")
 EMERGENCY_PAGES = (("trafficking", "in-danger-now"), ("trafficking", "helplines"))
 THEME_COLOUR = "#0b4f9c"
 
@@ -99,10 +100,14 @@ def manifest(lang: str) -> Response:
 def _page_urls(lang: str, topic: str) -> list[tuple[str, str]]:
     conn = get_index()
     pages = store.topic_pages(conn, lang, topic)
-    return [
+    urls = [
         (url_for("site.page", lang=lang, topic=topic, slug=p.row["slug"]), p.row["title"])
         for p in pages
     ]
+    if topic in TOPIC_TOOLS:
+        endpoint, title = TOPIC_TOOLS[topic]
+        urls.append((url_for(endpoint, lang=lang), str(title)))
+    return urls
 
 
 @lru_cache(maxsize=64)

@@ -14,6 +14,7 @@ from ..content.model import INDEX_SLUG, TOPICS
 from ..content.search import MAX_QUERY_LENGTH, parse_query
 from ..i18n import url_language
 from ..locales import SOURCE_LANG, country_name, native_name, negotiate
+from ..tools import TOPIC_TOOLS
 
 bp = Blueprint("site", __name__)
 bp.after_request(http.public_cache)
@@ -94,7 +95,11 @@ def topic(lang: str, topic: str) -> str:
     if intro is None:
         abort(404)
     return render_template(
-        "site/topic.html", intro=intro, pages=store.topic_pages(conn, lang, topic), topic=topic
+        "site/topic.html",
+        intro=intro,
+        pages=store.topic_pages(conn, lang, topic),
+        topic=topic,
+        tool=TOPIC_TOOLS.get(topic),
     )
 
 

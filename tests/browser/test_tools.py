@@ -1,0 +1,59 @@
+"""Tools in real Chromium: the calculator's JavaScript agrees with Python and works offline."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .test_offline import wait_for
+
+VECTORS = json.loads(
+    (Path(__file__).parent.parent / "fixtures/remittance_vectors.json").read_text()
+)
+
+
+def test_javascript_calculator_matches_the_shared_vectors(page, live_server):
+    page.goto(f"{live_server.url}/en/remittances/calculator")
+    for vector in VECTORS:
+        result = page.evaluate("(input) => window.remittanceCost(input)", vector["in"])
+        for key, expected in vector["out"].items():
+            assert result[key] == expected, (vector["in"], key, result[key])
+
+
+def test_javascript_calculator_refuses_what_python_refuses(page, live_server):
+    page.goto(f"{live_server.url}/en/remittances/calculator")
+    for bad in (
+        {"amount": "0"},
+        {"mid_rate": "0"},
+        {"rate": "0"},
+        {"flat_fee": "-1"},
+        {"flat_fee": "200"},
+        {"percent_fee": "100"},
+    ):
+        base = {
+            "amount": "200",
+            "mid_rate": "100",
+            "rate": "98",
+            "flat_fee": "0",
+            "percent_fee": "0",
+        } | bad
+        assert page.evaluate("(input) => window.remittanceCost(input)", base) is None, bad
+
+
+def test_calculator_runs_on_the_phone_offline_in_arabic_digits(page, live_server, browser_context):
+    page.goto(f"{live_server.url}/ar/remittances/calculator")
+    wait_for(page, "async () => !!navigator.serviceWorker.controller")
+    page.reload()  # now stored by the worker
+    browser_context.set_offline(True)
+    page.reload()
+    page.fill("#amount", "٢٠٠")
+    page.fill("#mid_rate", "133.50")
+    page.fill("#rate_1", "130.83")
+    page.fill("#flat_1", "5")
+    page.locator("#calc button[type=submit]").click()
+    table = page.locator("#calc-results table")
+    table.wait_for()
+    text = table.inner_text()
+    assert "26,166.00" in text and "4.50%" in text
+    assert page.url.endswith("/ar/remittances/calculator")  # no navigation, nothing sent
+    assert not page.console_errors
