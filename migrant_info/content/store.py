@@ -174,3 +174,9 @@ def helplines_directory(conn: sqlite3.Connection) -> dict:
     """The international directory shown when a country has no confirmed line."""
     row = conn.execute("select value from meta where key = 'helplines_directory'").fetchone()
     return json.loads(row[0]) if row else {}
+
+
+def self_check(conn: sqlite3.Connection) -> dict:
+    """The self-check questions as validated by the build ({} when the site has none)."""
+    row = conn.execute("select value from meta where key = 'self_check'").fetchone()
+    return json.loads(row[0]) if row else {}

@@ -14,7 +14,6 @@ from ..content.model import INDEX_SLUG, TOPICS
 from ..content.search import MAX_QUERY_LENGTH, parse_query
 from ..i18n import url_language
 from ..locales import SOURCE_LANG, country_name, native_name, negotiate
-from ..tools import TOPIC_TOOLS
 
 bp = Blueprint("site", __name__)
 bp.after_request(http.public_cache)
@@ -99,7 +98,6 @@ def topic(lang: str, topic: str) -> str:
         intro=intro,
         pages=store.topic_pages(conn, lang, topic),
         topic=topic,
-        tool=TOPIC_TOOLS.get(topic),
     )
 
 
@@ -119,11 +117,11 @@ def page(lang: str, topic: str, slug: str) -> str:
 HELPLINES_PAGE = ("trafficking", "helplines")
 
 
-def helpline_context(lang: str) -> dict:
-    """Helplines grouped by country for the helplines page, filtered by ?country=."""
+def helpline_context(lang: str, country: str | None = None) -> dict:
+    """Helplines grouped by country, filtered by `country` (default: the ?country= argument)."""
     conn = get_index()
     codes = store.helpline_countries(conn)
-    asked = request.args.get("country", "").strip().upper()
+    asked = (request.args.get("country", "") if country is None else country).strip().upper()
     chosen = asked if asked in codes else None
     groups = [
         {

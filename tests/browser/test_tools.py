@@ -57,3 +57,23 @@ def test_calculator_runs_on_the_phone_offline_in_arabic_digits(page, live_server
     assert "26,166.00" in text and "4.50%" in text
     assert page.url.endswith("/ar/remittances/calculator")  # no navigation, nothing sent
     assert not page.console_errors
+
+
+def test_self_check_runs_on_the_phone_and_sends_nothing(page, live_server):
+    page.goto(f"{live_server.url}/en/trafficking/self-check")
+    page.wait_for_load_state("networkidle")
+    sent = []
+    page.on("request", lambda request: sent.append((request.method, request.url)))
+    page.locator("input[name=documents][value=yes]").check()
+    page.locator("input[name=wages][value=no]").check()
+    page.select_option("#country", "GB")
+    page.locator("#self-check button[type=submit]").click()
+    result = page.locator("#check-result")
+    result.wait_for(state="visible")
+    assert page.locator("[data-sign=documents]").is_visible()
+    assert not page.locator("[data-sign=wages]").is_visible()
+    assert page.locator("#helplines-link").get_attribute("href").endswith("?country=GB") or (
+        page.evaluate("document.getElementById('helplines-link').search") == "?country=GB"
+    )
+    assert sent == []  # no request carried the answers anywhere
+    assert page.url.endswith("/en/trafficking/self-check")
