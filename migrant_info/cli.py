@@ -9,6 +9,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from . import routefinder
 from .content import checks, helplines, index, selfcheck
 from .content.discover import discover, stamp_translation
 from .content.model import ContentError
@@ -54,7 +55,7 @@ def check_command(show_coverage: bool) -> None:
     content_dir = Path(current_app.config["CONTENT_DIR"])
     pages, errors = discover(content_dir)
     lines, _directory, data_errors = helplines.load(content_dir)
-    data_errors += selfcheck.load(content_dir)[1]
+    data_errors += selfcheck.load(content_dir)[1] + routefinder.load(content_dir)[1]
     checks.render_all(pages)
     errors += data_errors + checks.check_links(pages)
     errors += checks.check_translation_versions(content_dir, pages)

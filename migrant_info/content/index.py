@@ -15,6 +15,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from .. import routefinder
 from ..locales import SOURCE_LANG, UNSPACED_LANGS
 from . import helplines, selfcheck
 from .discover import content_files, discover
@@ -23,7 +24,7 @@ from .render import plain_text, render_markdown
 from .search import normalize
 
 # Bump when rendering or the schema changes, so every server rebuilds its index.
-BUILD_VERSION = "3"
+BUILD_VERSION = "4"
 INDEX_NAME = "content-index.db"
 WORD_TOKENIZER = "unicode61 remove_diacritics 0 categories 'L* N* Co Mn Mc'"
 # Word table for spaced scripts; trigram (substring) table for scripts without spaces.
@@ -156,7 +157,7 @@ def write_index(
     checksum: str,
     lines: list[helplines.Helpline] = (),
     directory: dict | None = None,
-    self_check: dict | None = None,
+    extra: dict | None = None,
 ) -> None:
     """Write pages, their search index and the helplines into a new SQLite file."""
     sources = {p.key: p for p in pages if p.lang == SOURCE_LANG}
@@ -179,7 +180,10 @@ def write_index(
                 [
                     {"key": "checksum", "value": checksum},
                     {"key": "helplines_directory", "value": json.dumps(directory or {})},
-                    {"key": "self_check", "value": json.dumps(self_check or {}, default=str)},
+                    *(
+                        {"key": key, "value": json.dumps(value or {}, default=str)}
+                        for key, value in (extra or {}).items()
+                    ),
                     {"key": "built_at", "value": dt.datetime.now(dt.UTC).isoformat()},
                     {"key": "build_version", "value": BUILD_VERSION},
                 ]
@@ -210,7 +214,8 @@ def build(
     pages, errors = discover(content_dir)
     lines, directory, data_errors = helplines.load(content_dir)
     self_check, check_errors = selfcheck.load(content_dir)
-    errors += data_errors + check_errors
+    routes, route_errors = routefinder.load(content_dir)
+    errors += data_errors + check_errors + route_errors
     if errors:
         raise BuildFailed(errors)
     on_discovered(len(pages))
@@ -218,7 +223,8 @@ def build(
     tmp = index_path.with_name(f".{index_path.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     try:
-        write_index(tmp, pages, checksum, lines, directory, self_check)
+        extra = {"self_check": self_check, "routes": routes}
+        write_index(tmp, pages, checksum, lines, directory, extra)
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, index_path)

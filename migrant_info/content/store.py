@@ -180,3 +180,9 @@ def self_check(conn: sqlite3.Connection) -> dict:
     """The self-check questions as validated by the build ({} when the site has none)."""
     row = conn.execute("select value from meta where key = 'self_check'").fetchone()
     return json.loads(row[0]) if row else {}
+
+
+def route_flow(conn: sqlite3.Connection) -> dict:
+    """The route finder's questions and outcome blocks as validated by the build."""
+    row = conn.execute("select value from meta where key = 'routes'").fetchone()
+    return json.loads(row[0]) if row else {}

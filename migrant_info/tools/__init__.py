@@ -14,6 +14,7 @@ bp = Blueprint("tools", __name__)
 TOPIC_TOOLS = {
     "remittances": ("tools.calculator", _l("What will sending money cost?")),
     "trafficking": ("tools.self_check", _l("Check for warning signs")),
+    "legal-channels": ("tools.route_finder", _l("Find a safe and legal way to go")),
 }
 
 
@@ -35,4 +36,4 @@ def require_language(lang: str) -> None:
         abort(404)
 
 
-from . import calculator, selfcheck  # noqa: E402,F401  (views register on bp)
+from . import calculator, routes, selfcheck  # noqa: E402,F401  (views register on bp)
