@@ -35,6 +35,12 @@ def reader_urls(lang: str) -> list[str]:
         f"/{lang}/remittances/real-cost",
         f"/{lang}/search?q=passport",
         f"/{lang}/no-such-page",
+        f"/{lang}/trafficking/helplines",
+        f"/{lang}/remittances/calculator",
+        f"/{lang}/trafficking/self-check",
+        f"/{lang}/legal-channels/route-finder",
+        f"/{lang}/offline",
+        f"/{lang}/safety",
         "/languages",
     ]
 
