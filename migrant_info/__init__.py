@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import cli, config, content, http, i18n, locales
+from . import cli, config, content, db, http, i18n, links, locales
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -22,7 +22,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     http.init_app(app)
     content.init_app(app)
+    db.init_app(app)
+    links.init_app(app)
 
+    from .links import bp as links_bp
     from .offline import bp as offline_bp
     from .site import bp as site_bp
     from .tools import bp as tools_bp
@@ -30,5 +33,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(site_bp)
     app.register_blueprint(offline_bp)
     app.register_blueprint(tools_bp)
+    app.register_blueprint(links_bp)
     cli.init_app(app)
     return app

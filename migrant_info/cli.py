@@ -10,7 +10,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from . import routefinder
-from .content import checks, helplines, index, selfcheck
+from .content import checks, helplines, index, notify_listeners, selfcheck
 from .content.discover import discover, stamp_translation
 from .content.model import ContentError
 
@@ -45,6 +45,7 @@ def build_command() -> None:
     finally:
         if "bar" in bar:
             bar["bar"].__exit__(None, None, None)
+    notify_listeners(current_app)
     click.echo(f"Built the content index: {count} pages.")
 
 

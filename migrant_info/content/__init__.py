@@ -10,7 +10,7 @@ from flask import Flask, current_app, g
 
 from . import index
 
-__all__ = ["get_index", "init_app"]
+__all__ = ["get_index", "init_app", "notify_listeners"]
 
 
 def get_index() -> sqlite3.Connection:
@@ -37,6 +37,12 @@ def _build_if_stale(app: Flask) -> None:
         if index.index_checksum(index_path) is None:
             raise
         app.logger.error("serving the last good content index")
+
+
+def notify_listeners(app: Flask) -> None:
+    """Tell other parts (short links…) that the index may have changed."""
+    for listener in app.extensions.get("index_listeners", []):
+        listener()
 
 
 def init_app(app: Flask) -> None:
@@ -69,4 +75,5 @@ def init_app(app: Flask) -> None:
             fingerprint = index.tree_fingerprint(content_dir)
             if fingerprint != state["fingerprint"]:
                 _build_if_stale(app)
+                notify_listeners(app)
                 state["fingerprint"] = fingerprint

@@ -18,7 +18,8 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
 SUMMARY_LIMIT = 160
 NOT_LANGUAGES = frozenset({"data"})
-PAGE_KEYS = {"title", "summary", "reviewed", "sources", "countries", "lesson"}
+PAGE_KEYS = {"title", "summary", "reviewed", "sources", "countries", "lesson", "aliases"}
+ALIAS = re.compile(r"^(?:[a-z-]+/)?[a-z0-9]+(?:-[a-z0-9]+)*$")
 TRANSLATION_KEYS = {"source_hash", "translated_by", "reviewed_by"}
 TRANSLATORS = ("machine", "human")
 
@@ -194,6 +195,13 @@ def read_page(path: Path, content_dir: Path) -> Page:
     page.countries = countries
     if isinstance(meta.get("lesson"), dict):
         page.lesson = meta["lesson"]
+    aliases = meta.get("aliases") or []
+    if not isinstance(aliases, list) or not all(
+        isinstance(a, str) and ALIAS.match(a) for a in aliases
+    ):
+        line = _line_of(raw, "aliases")
+        raise ContentError(rel, "'aliases' must list old locations such as rights/old-slug", line)
+    page.aliases = aliases
     if is_translation:
         source_hash = meta.get("source_hash")
         if not isinstance(source_hash, str) or not re.fullmatch(r"[0-9a-f]{16}", source_hash):
@@ -235,6 +243,7 @@ def discover(content_dir: Path) -> tuple[list[Page], list[ContentError]]:
         page.sources = page.sources or source.sources
         page.reviewed = page.reviewed or source.reviewed
         page.countries = page.countries or source.countries
+        page.aliases = source.aliases
     return pages, errors
 
 

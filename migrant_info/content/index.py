@@ -24,7 +24,7 @@ from .render import plain_text, render_markdown
 from .search import normalize
 
 # Bump when rendering or the schema changes, so every server rebuilds its index.
-BUILD_VERSION = "4"
+BUILD_VERSION = "5"
 INDEX_NAME = "content-index.db"
 WORD_TOKENIZER = "unicode61 remove_diacritics 0 categories 'L* N* Co Mn Mc'"
 # Word table for spaced scripts; trigram (substring) table for scripts without spaces.
@@ -107,6 +107,7 @@ def _row(page: Page, status: str) -> dict:
         "translated_by": page.translated_by,
         "reviewed_by": page.reviewed_by,
         "lesson": json.dumps(page.lesson, ensure_ascii=False, default=str) if page.lesson else None,
+        "aliases": json.dumps(page.aliases),
         "status": status,
     }
 
@@ -120,7 +121,7 @@ def _create_schema(db: sqlite_utils.Database) -> None:
             kind text not null, path text not null, title text not null, summary text not null,
             html text not null, text text not null, toc text, reviewed text, sources text,
             countries text, source_hash text, content_hash text not null, file_hash text not null,
-            translated_by text, reviewed_by text, lesson text, status text not null,
+            translated_by text, reviewed_by text, lesson text, aliases text, status text not null,
             unique (lang, topic, slug))"""
     )
     for table, tokenizer in FTS_TABLES.items():

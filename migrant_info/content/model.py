@@ -46,6 +46,7 @@ class Page:
     translated_by: str | None = None
     reviewed_by: str | None = None
     lesson: dict | None = None
+    aliases: list[str] = field(default_factory=list)  # old "topic/slug" locations of this page
     html: str = ""
     text: str = ""
     toc: list[dict] = field(default_factory=list)

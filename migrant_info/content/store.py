@@ -186,3 +186,21 @@ def route_flow(conn: sqlite3.Connection) -> dict:
     """The route finder's questions and outcome blocks as validated by the build."""
     row = conn.execute("select value from meta where key = 'routes'").fetchone()
     return json.loads(row[0]) if row else {}
+
+
+def page_keys(conn: sqlite3.Connection) -> set[tuple[str, str, str]]:
+    """(lang, topic, slug) of every page, topic indexes and site pages included."""
+    return {tuple(r) for r in conn.execute("select lang, topic, slug from pages")}
+
+
+def moves(conn: sqlite3.Connection) -> dict[tuple[str, str], tuple[str, str]]:
+    """Old (topic, slug) -> current (topic, slug), from source pages' `aliases`."""
+    found = {}
+    rows = conn.execute(
+        "select topic, slug, aliases from pages where lang = ? and aliases != '[]'", (SOURCE_LANG,)
+    )
+    for topic, slug, aliases in rows:
+        for alias in json.loads(aliases or "[]"):
+            old_topic, _, old_slug = alias.rpartition("/")
+            found[(old_topic, old_slug)] = (topic, slug)
+    return found

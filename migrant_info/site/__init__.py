@@ -7,7 +7,7 @@ import datetime as dt
 from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
 from flask_babel import format_date
 
-from .. import http
+from .. import http, links
 from ..content import get_index, store
 from ..content.discover import SLUG
 from ..content.model import INDEX_SLUG, TOPICS
@@ -111,7 +111,14 @@ def page(lang: str, topic: str, slug: str) -> str:
     if shown is None:
         abort(404)
     extra = helpline_context(lang) if (topic, slug) == HELPLINES_PAGE else {}
-    return render_template("site/page.html", shown=shown, topic=topic, slug=slug, **extra)
+    return render_template(
+        "site/page.html",
+        shown=shown,
+        topic=topic,
+        slug=slug,
+        share=links.share(lang, topic, slug, shown.row["summary"]),
+        **extra,
+    )
 
 
 HELPLINES_PAGE = ("trafficking", "helplines")
@@ -153,7 +160,13 @@ def site_page(lang: str, slug: str) -> Response | str:
     shown = store.find(get_index(), lang, "", slug)
     if shown is None:
         abort(404)
-    return render_template("site/page.html", shown=shown, topic="", slug=slug)
+    return render_template(
+        "site/page.html",
+        shown=shown,
+        topic="",
+        slug=slug,
+        share=links.share(lang, "", slug, shown.row["summary"]),
+    )
 
 
 @bp.route("/<lang:lang>/search")

@@ -77,3 +77,32 @@ def test_self_check_runs_on_the_phone_and_sends_nothing(page, live_server):
     )
     assert sent == []  # no request carried the answers anywhere
     assert page.url.endswith("/en/trafficking/self-check")
+
+
+SMS_VECTORS = json.loads(
+    (Path(__file__).parent.parent / "fixtures/sms_vectors.json").read_text(encoding="utf-8")
+)
+
+
+def test_javascript_sms_counter_matches_the_shared_table(page, live_server):
+    page.goto(f"{live_server.url}/en/sms")
+    for vector in SMS_VECTORS:
+        text = "".join(piece * times for piece, times in vector["text"])
+        result = page.evaluate("(text) => window.smsSegments(text)", text)
+        assert (result["encoding"], result["segments"], result["units"]) == (
+            vector["encoding"],
+            vector["segments"],
+            vector["units"],
+        ), vector["name"]
+
+
+def test_sms_counter_updates_as_staff_type(page, live_server):
+    page.goto(f"{live_server.url}/en/sms")
+    page.fill("#sms-text", "It’s " + "a" * 70)
+    assert (
+        "2" in page.locator("#sms-parts").inner_text()
+        and "UCS-2" in page.locator("#sms-parts").inner_text()
+    )
+    page.locator("#sms-fix").click()
+    assert page.input_value("#sms-text").startswith("It's")
+    assert "GSM-7" in page.locator("#sms-parts").inner_text()

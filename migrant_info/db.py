@@ -1,0 +1,102 @@
+"""The state database (instance/migrant_info.db): everything that must never be lost.
+
+Connections use WAL and a busy timeout and are opened per request (so after gunicorn forks).
+Schema changes are ordered, named, transactional steps recorded in the `migrations` table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import sqlite_utils
+from flask import Flask, current_app, g
+
+DB_NAME = "migrant_info.db"
+BUSY_TIMEOUT_MS = 5000
+
+
+def _short_links(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """create table short_links (
+            code text primary key, lang text not null, topic text not null, slug text not null,
+            created text not null, removed text, unique (lang, topic, slug))"""
+    )
+    db.execute(
+        """create table short_link_opens (
+            code text not null, day text not null, opens integer not null default 0,
+            primary key (code, day))"""
+    )
+
+
+MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
+    ("0001_short_links", _short_links),
+]
+_migrated: set[str] = set()
+_migrate_lock = threading.Lock()
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection in WAL mode with a busy timeout; autocommit unless a transaction is begun."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    conn.execute("pragma journal_mode = wal")
+    conn.execute(f"pragma busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("pragma foreign_keys = on")
+    return conn
+
+
+def migrate(conn: sqlite3.Connection) -> list[str]:
+    """Apply every migration not yet recorded, each in its own transaction; return their names."""
+    conn.execute("create table if not exists migrations (name text primary key, applied text)")
+    applied = []
+    for name, step in MIGRATIONS:
+        conn.execute("begin immediate")
+        try:
+            done = conn.execute("select 1 from migrations where name = ?", (name,)).fetchone()
+            if not done:
+                step(sqlite_utils.Database(conn))
+                conn.execute(
+                    "insert into migrations values (?, ?)",
+                    (name, dt.datetime.now(dt.UTC).isoformat()),
+                )
+                applied.append(name)
+            conn.execute("commit")
+        except BaseException:
+            conn.execute("rollback")
+            raise
+    return applied
+
+
+def path_for(app: Flask) -> Path:
+    """Where this app's state database lives."""
+    return Path(app.instance_path) / DB_NAME
+
+
+def get_db() -> sqlite3.Connection:
+    """This request's connection to the state database, migrated on first use per process."""
+    if "state_db" not in g:
+        path = path_for(current_app._get_current_object())
+        conn = connect(path)
+        key = str(path)
+        if key not in _migrated:
+            with _migrate_lock:
+                migrate(conn)
+                _migrated.add(key)
+        g.state_db = conn
+    return g.state_db
+
+
+def _close(exc: BaseException | None = None) -> None:
+    conn = g.pop("state_db", None)
+    if conn is not None:
+        conn.close()
+
+
+def init_app(app: Flask) -> None:
+    """Close the state database after each request."""
+    app.teardown_appcontext(_close)
