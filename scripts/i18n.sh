@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 BIN=.venv/bin
 case "${1:-}" in
     extract)
-        "$BIN/pybabel" extract -F babel.cfg --no-location --sort-output --project migrant_info \
+        "$BIN/pybabel" extract -F babel.cfg -k _l --no-location --sort-output --project migrant_info \
             --copyright-holder "migrant_info contributors" -o translations/messages.pot . ;;
     update)
         "$0" extract
