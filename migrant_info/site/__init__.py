@@ -110,6 +110,8 @@ def page(lang: str, topic: str, slug: str) -> str:
     shown = store.find(get_index(), lang, topic, slug)
     if shown is None:
         abort(404)
+    if "print" in request.args:
+        return print_view(lang, [shown], shown.row["title"])
     extra = helpline_context(lang) if (topic, slug) == HELPLINES_PAGE else {}
     return render_template(
         "site/page.html",
@@ -119,6 +121,30 @@ def page(lang: str, topic: str, slug: str) -> str:
         share=links.share(lang, topic, slug, shown.row["summary"]),
         **extra,
     )
+
+
+def print_view(lang: str, pages: list, title: str) -> str:
+    """Print layout (A4/Letter): no navigation, QR and short link in the margin, sources below;
+    `?print=facilitator` adds the lesson notes that readers never see."""
+    items = [
+        {"shown": s, "share": links.share(lang, s.row["topic"], s.row["slug"], s.row["summary"])}
+        for s in pages
+    ]
+    facilitator = request.args.get("print") == "facilitator"
+    return render_template("site/print.html", items=items, title=title, facilitator=facilitator)
+
+
+@bp.route("/<lang:lang>/<topic>/print")
+def topic_print(lang: str, topic: str) -> str:
+    """A whole topic for the classroom: its introduction and every page, ready to print."""
+    require_language(lang)
+    if topic not in TOPICS:
+        abort(404)
+    conn = get_index()
+    intro = store.find(conn, lang, topic, INDEX_SLUG)
+    if intro is None:
+        abort(404)
+    return print_view(lang, [intro, *store.topic_pages(conn, lang, topic)], intro.row["title"])
 
 
 HELPLINES_PAGE = ("trafficking", "helplines")
