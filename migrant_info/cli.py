@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from . import routefinder
 from .content import checks, helplines, index, notify_listeners, selfcheck
@@ -94,6 +95,45 @@ def stamp_command(paths: tuple[Path, ...]) -> None:
         raise click.ClickException(f"{failed} file(s) not stamped")
 
 
+@click.command("export")
+@with_appcontext
+@click.argument("target", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--lang", "langs", multiple=True, help="Only these languages (repeat); default all.")
+@click.option("--zip", "make_zip", is_flag=True, help="Also write TARGET.zip.")
+def export_command(target: Path, langs: tuple[str, ...], make_zip: bool) -> None:
+    """Write the site as plain files for a USB stick, a laptop or any static host."""
+    from .export import export_site
+
+    app = current_app._get_current_object()
+    bar: dict = {}
+
+    def start(total: int) -> None:
+        bar["bar"] = click.progressbar(length=total, label="Exporting pages", file=sys.stderr)
+        bar["bar"].__enter__()
+
+    try:
+        report = export_site(
+            app,
+            target,
+            list(langs) or None,
+            progress=lambda p: bar["bar"].update(1),
+            on_start=start,
+        )
+    finally:
+        if "bar" in bar:
+            bar["bar"].__exit__(None, None, None)
+    for problem in report.broken:
+        click.echo(f"error: {problem}", err=True)
+    size = report.bytes / 1024 / 1024
+    click.echo(f"Wrote {report.files} files, {size:.1f} MB, to {target}")
+    if make_zip:
+        archive = shutil.make_archive(str(target), "zip", root_dir=target)
+        click.echo(f"Wrote {archive} ({Path(archive).stat().st_size / 1024 / 1024:.1f} MB)")
+    if report.broken:
+        raise click.ClickException(f"{len(report.broken)} link(s) in the export do not resolve")
+
+
 def init_app(app: Flask) -> None:
     """Register the command groups."""
     app.cli.add_command(content_cli)
+    app.cli.add_command(export_command)

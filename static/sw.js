@@ -1,4 +1,5 @@
-/* Service worker. The server prepends `const CONFIG = {version, shell}`; see offline/__init__.py.
+/* Service worker. The server prepends `const CONFIG = {version, shell, offline}`; see
+   offline/__init__.py (the static export rewrites `offline` to its file layout).
    Pages: network first (short timeout), then any cache, then the language's offline page.
    Static files: cache first (their URLs carry a content hash). */
 const V = CONFIG.version;
@@ -89,7 +90,7 @@ async function networkFirst(request) {
     const cached = await fromCache(request);
     if (cached) return cached;
     const lang = langOf(new URL(request.url).pathname) || "en";
-    return (await fromCache(new Request("/" + lang + "/offline"))) || Response.error();
+    return (await fromCache(new Request(CONFIG.offline.replace("{lang}", lang)))) || Response.error();
   }
 }
 

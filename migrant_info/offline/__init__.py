@@ -47,6 +47,7 @@ def service_worker() -> Response:
     config = {
         "version": version(),
         "shell": [http.asset_url(name) for name in SHELL_ASSETS],
+        "offline": "/{lang}/offline",
     }
     body = f"const CONFIG = {json.dumps(config)};\n{source}"
     response = Response(body, mimetype="text/javascript")
