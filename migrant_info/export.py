@@ -22,6 +22,7 @@ from flask import Flask
 from .content import get_index, store
 from .content.model import INDEX_SLUG
 from .content.search import normalize
+from .locales import SOURCE_LANG
 
 URL_ATTRIBUTE = re.compile(r'(?P<attr>\b(?:href|src|action))="(?P<url>[^"]*)"')
 EXTERNAL_ORIGIN = "http://localhost"
@@ -153,7 +154,12 @@ def export_site(
     report = Report()
     with app.test_request_context():
         available = store.languages(get_index())
-        langs = [lang for lang in (langs or available) if lang in available]
+        # The source language always comes along: untranslated pages fall back to it.
+        langs = [
+            lang
+            for lang in dict.fromkeys([SOURCE_LANG, *(langs or available)])
+            if lang in available
+        ]
         paths = site_paths(langs)
         search_files = {lang: search_index(lang) for lang in langs}
     exported = {file_for(p) for p in paths} | {f"search-index/{lang}.js" for lang in langs}
