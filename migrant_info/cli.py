@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import socket
 import sys
 from pathlib import Path
 
@@ -133,7 +134,38 @@ def export_command(target: Path, langs: tuple[str, ...], make_zip: bool) -> None
         raise click.ClickException(f"{len(report.broken)} link(s) in the export do not resolve")
 
 
+def lan_address() -> str:
+    """This laptop's address on the local network (never loopback when another exists)."""
+    try:
+        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+    except OSError:
+        infos = []
+    addresses = [info[4][0] for info in infos if not info[4][0].startswith("127.")]
+    return addresses[0] if addresses else "127.0.0.1"
+
+
+@click.command("lan")
+@click.option(
+    "--host", default=None, help="Address to listen on (default: this laptop's LAN address)."
+)
+@click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+@with_appcontext
+def lan_command(host: str | None, port: int, threads: int) -> None:
+    """Serve the site to phones on this Wi-Fi (classrooms): prints the address and its QR code."""
+    import segno
+    from waitress import serve
+
+    host = host or lan_address()
+    url = f"http://{host}:{port}/"
+    click.echo(f"Phones on this network can open: {url}")
+    segno.make(url, error="m").terminal(compact=True)
+    click.echo("Press Ctrl+C to stop.")
+    serve(current_app._get_current_object(), host=host, port=port, threads=threads)
+
+
 def init_app(app: Flask) -> None:
     """Register the command groups."""
     app.cli.add_command(content_cli)
     app.cli.add_command(export_command)
+    app.cli.add_command(lan_command)

@@ -53,3 +53,45 @@ def test_stamp_refuses_source_pages(runner, content_dir):
     result = runner.invoke(args=["content", "stamp", str(content_dir / "en/rights/passport.md")])
     assert result.exit_code == 1
     assert "only translations" in result.output
+
+
+@pytest.mark.parametrize("name", ["export", "lan"])
+def test_site_commands_have_help(runner, name):
+    result = runner.invoke(args=[name, "--help"])
+    assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_lan_command_serves_the_site_with_waitress(tmp_path, content_dir):
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = os.environ | {
+        "MIGRANT_INFO_INSTANCE_DIR": str(tmp_path / "lan"),
+        "MIGRANT_INFO_CONTENT_DIR": str(content_dir),
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "migrant_info", "lan", "--host", "127.0.0.1", "--port", str(port)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                body = urllib.request.urlopen(f"http://127.0.0.1:{port}/en/", timeout=2).read()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "server did not start"
+                time.sleep(0.2)
+        assert b"Migrant info" in body
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=10)[0]
+    assert f"http://127.0.0.1:{port}/" in output
+    assert "█" in output or "▀" in output  # the QR code drawn in the terminal
