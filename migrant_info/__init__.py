@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import cli, config, content, db, http, i18n, links, locales
+from . import cli, config, content, db, http, i18n, links, locales, push
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -24,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     content.init_app(app)
     db.init_app(app)
     links.init_app(app)
+    push.init_app(app)
 
     from .links import bp as links_bp
     from .offline import bp as offline_bp
@@ -34,5 +35,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(offline_bp)
     app.register_blueprint(tools_bp)
     app.register_blueprint(links_bp)
+    app.register_blueprint(push.bp)
     cli.init_app(app)
     return app

@@ -169,3 +169,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(content_cli)
     app.cli.add_command(export_command)
     app.cli.add_command(lan_command)
+    from .push.cli import push_cli
+
+    app.cli.add_command(push_cli)

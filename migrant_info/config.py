@@ -8,6 +8,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from .push.validate import DEFAULT_PUSH_HOSTS
+
 ROOT = Path(__file__).resolve().parent.parent
 ENV_PREFIX = "MIGRANT_INFO"
 
@@ -28,6 +30,11 @@ def defaults(app: Flask) -> dict:
         "READER_MAX_AGE": 300,
         "MAX_CONTENT_LENGTH": 64 * 1024,
         "CONTENT_AUTO_BUILD": True,
+        "VAPID_SUBJECT": "mailto:webmaster@localhost",
+        "PUSH_HOSTS": list(DEFAULT_PUSH_HOSTS),
+        "PUSH_INSECURE_HOSTS": [],  # hosts reached over plain http (tests only)
+        "PUSH_WORKERS": 64,
+        "PUSH_RATE_LIMIT": [30, 60],  # subscription requests per client per minute
     }
 
 

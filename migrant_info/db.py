@@ -32,8 +32,30 @@ def _short_links(db: sqlite_utils.Database) -> None:
     )
 
 
+def _push(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """create table subscriptions (
+            id integer primary key, endpoint text not null unique, p256dh text not null,
+            auth text not null, lang text not null, topics text not null, countries text not null,
+            created text not null)"""
+    )
+    db.execute(
+        """create table notices (
+            id integer primary key, created text not null, texts text not null, url text not null,
+            langs text not null, topics text not null, countries text not null,
+            urgency text not null, ttl integer not null, topic_key text)"""
+    )
+    db.execute(
+        """create table deliveries (
+            notice_id integer not null references notices (id),
+            subscription_id integer not null, status text not null, attempts integer not null,
+            updated text not null, primary key (notice_id, subscription_id))"""
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_short_links", _short_links),
+    ("0002_push", _push),
 ]
 _migrated: set[str] = set()
 _migrate_lock = threading.Lock()
