@@ -61,7 +61,7 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
     for (const name of await caches.keys()) {
-      if (!name.endsWith(V) && !name.startsWith(SAVED)) await caches.delete(name);
+      if (!name.endsWith(V) && !name.startsWith(SAVED) && name !== "push-prefs") await caches.delete(name);
     }
     await self.clients.claim();
   })());
@@ -135,4 +135,37 @@ self.addEventListener("message", (event) => {
       .then(() => reply({ type: "save-done", key: data.key }))
       .catch(() => reply({ type: "save-failed", key: data.key })));
   }
+});
+
+/* Push notices: show them in the language they were sent in; tapping opens the page. */
+self.addEventListener("push", (event) => {
+  let data = {};
+  try { data = event.data ? event.data.json() : {}; } catch (error) { data = { body: event.data.text() }; }
+  event.waitUntil(self.registration.showNotification(data.title || "Migrant info", {
+    body: data.body || "", lang: data.lang || "", icon: "/static/icons/icon-192.png",
+    tag: "notice-" + (data.id || "latest"), data: { url: data.url || "/" },
+  }));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = new URL(event.notification.data.url || "/", self.location.origin).href;
+  event.waitUntil((async () => {
+    for (const client of await self.clients.matchAll({ type: "window", includeUncontrolled: true })) {
+      if (client.url === url && "focus" in client) return client.focus();
+    }
+    return self.clients.openWindow(url);
+  })());
+});
+
+self.addEventListener("pushsubscriptionchange", (event) => {
+  event.waitUntil((async () => {
+    const saved = await caches.match("/push-prefs");
+    if (!saved) return;
+    const prefs = await saved.json();
+    const key = (await (await fetch("/api/push/key")).json()).publicKey;
+    const bytes = Uint8Array.from(atob(key.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
+    const subscription = await self.registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: bytes });
+    await fetch("/api/push/subscriptions", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ subscription: subscription.toJSON(), ...prefs }) });
+  })());
 });

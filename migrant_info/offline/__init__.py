@@ -20,7 +20,8 @@ bp = Blueprint("offline", __name__)
 bp.after_request(http.public_cache)  # skips responses that set their own Cache-Control
 
 SHELL_ASSETS = (
-    "site.css", "app.js", "calculator.js", "selfcheck.js", "icon.svg", "icons/icon-192.png",
+    "site.css", "app.js", "calculator.js", "selfcheck.js", "sms.js", "push.js", "icon.svg",
+    "icons/icon-192.png",
 )  # fmt: skip
 EMERGENCY_PAGES = (("trafficking", "in-danger-now"), ("trafficking", "helplines"))
 THEME_COLOUR = "#0b4f9c"
@@ -118,7 +119,7 @@ def _sizes(lang: str, stamp: str) -> dict[str, int]:
     """Bytes of every page of a language as served (rendered once per content version)."""
     client = current_app.test_client()
     sizes = {}
-    urls = [f"/{lang}/", f"/{lang}/offline", f"/{lang}/safety"]
+    urls = [f"/{lang}/", f"/{lang}/offline", f"/{lang}/safety", f"/{lang}/notices"]
     for topic in TOPICS:
         urls.append(f"/{lang}/{topic}/")
         urls += [u for u, _ in _page_urls(lang, topic)]
@@ -139,7 +140,11 @@ def offline_list(lang: str) -> Response:
     def entry(url: str, title: str) -> dict:
         return {"url": url, "title": title, "bytes": sizes.get(url, 0)}
 
-    emergency = [entry(f"/{lang}/", gettext("Home")), entry(f"/{lang}/offline", gettext("Offline"))]
+    emergency = [
+        entry(f"/{lang}/", gettext("Home")),
+        entry(f"/{lang}/offline", gettext("Offline")),
+        entry(f"/{lang}/notices", gettext("Warnings and news")),
+    ]
     for topic in TOPICS:
         intro = store.find(conn, lang, topic, INDEX_SLUG)
         if intro:
