@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import cli, config, content, db, http, i18n, links, locales, push
+from . import api, cli, config, content, db, http, i18n, links, locales, push
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -36,5 +36,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(tools_bp)
     app.register_blueprint(links_bp)
     app.register_blueprint(push.bp)
+    app.register_blueprint(api.bp)
     cli.init_app(app)
     return app

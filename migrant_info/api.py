@@ -1,0 +1,111 @@
+"""`/api/openapi.json`: the JSON API described for its users (and checked against the routes)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify
+
+bp = Blueprint("api", __name__)
+
+ERROR = {"type": "object", "properties": {"error": {"type": "string"}}, "required": ["error"]}
+SUBSCRIPTION = {
+    "type": "object",
+    "required": ["subscription", "lang"],
+    "properties": {
+        "subscription": {
+            "type": "object",
+            "description": "PushSubscription.toJSON() from the browser",
+            "required": ["endpoint", "keys"],
+            "properties": {
+                "endpoint": {"type": "string", "format": "uri"},
+                "keys": {
+                    "type": "object",
+                    "required": ["p256dh", "auth"],
+                    "properties": {"p256dh": {"type": "string"}, "auth": {"type": "string"}},
+                },
+            },
+        },
+        "lang": {"type": "string", "example": "ne"},
+        "topics": {
+            "type": "array",
+            "items": {
+                "type": "string",
+                "enum": ["rights", "legal-channels", "trafficking", "remittances"],
+            },
+        },
+        "countries": {"type": "array", "items": {"type": "string", "pattern": "^[A-Z]{2}$"}},
+    },
+}
+
+
+def _errors(*codes: int) -> dict:
+    return {
+        str(code): {"description": "refused", "content": {"application/json": {"schema": ERROR}}}
+        for code in codes
+    }
+
+
+SPEC = {
+    "openapi": "3.1.0",
+    "info": {"title": "migrant_info API", "version": "1"},
+    "paths": {
+        "/api/push/key": {
+            "get": {
+                "summary": "VAPID application server key (base64url, uncompressed P-256 point)",
+                "responses": {"200": {"description": "the key", "content": {"application/json": {"schema": {
+                    "type": "object", "properties": {"publicKey": {"type": "string"}}, "required": ["publicKey"]}}}}},
+            }
+        },
+        "/api/push/subscriptions": {
+            "post": {
+                "summary": "Subscribe a browser to notices (201), or update its preferences (200)",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": SUBSCRIPTION}}},
+                "responses": {
+                    "201": {"description": "subscribed"},
+                    "200": {"description": "preferences updated"},
+                    **_errors(400, 413, 422, 429),
+                },
+            },
+            "delete": {
+                "summary": "Unsubscribe",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["endpoint"], "properties": {"endpoint": {"type": "string"}}}}}},
+                "responses": {"204": {"description": "forgotten"}, **_errors(400, 413, 422)},
+            },
+        },
+        "/api/sms/segments": {
+            "get": {
+                "summary": "How a text travels by SMS (GSM 03.38)",
+                "parameters": [{"name": "text", "in": "query", "schema": {"type": "string", "maxLength": 1600}}],
+                "responses": {
+                    "200": {"description": "segments", "content": {"application/json": {"schema": {
+                        "type": "object",
+                        "required": ["encoding", "segments", "units", "characters", "remaining", "forcing", "replacements"],
+                        "properties": {
+                            "encoding": {"type": "string", "enum": ["GSM-7", "UCS-2"]},
+                            "segments": {"type": "integer"}, "units": {"type": "integer"},
+                            "characters": {"type": "integer"}, "remaining": {"type": "integer"},
+                            "forcing": {"type": "array", "items": {"type": "string"}},
+                            "replacements": {"type": "object", "additionalProperties": {"type": "string"}},
+                        }}}}},
+                    **_errors(413),
+                },
+            }
+        },
+        "/api/offline/{lang}.json": {
+            "get": {
+                "summary": "Pages to store for offline reading, with sizes in bytes",
+                "parameters": [{"name": "lang", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "the pack"}, "404": {"description": "no such language"}},
+            }
+        },
+        "/api/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1"}}}},
+    },
+}  # fmt: skip
+
+
+@bp.route("/api/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI description of every /api/ endpoint."""
+    response = jsonify(SPEC)
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
