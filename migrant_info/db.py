@@ -67,6 +67,8 @@ def connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     conn.row_factory = sqlite3.Row
     conn.execute("pragma journal_mode = wal")
+    # WAL with synchronous=NORMAL never corrupts; a power cut may lose the last commits only.
+    conn.execute("pragma synchronous = normal")
     conn.execute(f"pragma busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("pragma foreign_keys = on")
     return conn
