@@ -41,6 +41,9 @@ def reader_urls(lang: str) -> list[str]:
         f"/{lang}/legal-channels/route-finder",
         f"/{lang}/offline",
         f"/{lang}/safety",
+        f"/{lang}/notices",
+        f"/{lang}/sms",
+        f"/{lang}/rights/passport?print",
         "/languages",
     ]
 
