@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from functools import lru_cache
 from pathlib import Path
@@ -48,7 +49,8 @@ def public_cache(response: Response) -> Response:
     if response.headers.get("Cache-Control"):
         return response
     response.headers["Cache-Control"] = f"public, max-age={current_app.config['READER_MAX_AGE']}"
-    response.add_etag()
+    # Weak, because the same page may travel gzip-compressed or not (If-None-Match compares weakly).
+    response.add_etag(weak=True)
     return response.make_conditional(request)
 
 
@@ -74,8 +76,39 @@ def cache_static(response: Response) -> Response:
     return response
 
 
+COMPRESSIBLE = ("text/", "application/json", "application/manifest+json", "image/svg+xml")
+MIN_COMPRESS = 512
+
+
+@lru_cache(maxsize=512)
+def _gzip(body: bytes) -> bytes:
+    return gzip.compress(body, compresslevel=6, mtime=0)
+
+
+def compress(response: Response) -> Response:
+    """gzip what readers download, once per distinct body (memoised), when the client accepts it."""
+    if (
+        response.status_code != 200
+        or "gzip" not in request.headers.get("Accept-Encoding", "")
+        or response.headers.get("Content-Encoding")
+        or not (response.mimetype or "").startswith(COMPRESSIBLE)
+        or response.is_streamed
+        and not response.direct_passthrough
+    ):
+        return response
+    response.direct_passthrough = False
+    body = response.get_data()
+    if len(body) < MIN_COMPRESS:
+        return response
+    response.set_data(_gzip(body))
+    response.headers["Content-Encoding"] = "gzip"
+    response.vary.add("Accept-Encoding")
+    return response
+
+
 def init_app(app: Flask) -> None:
     """Register the header hooks and the asset_url template helper."""
+    app.after_request(compress)
     app.after_request(cache_static)
     app.after_request(add_security_headers)
     app.jinja_env.globals["asset_url"] = asset_url

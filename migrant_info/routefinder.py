@@ -9,27 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
-
+from .content.datafiles import read_mapping
 from .content.model import ContentError
 from .locales import SOURCE_LANG, locale_order
 
 QUESTIONS_PATH = "data/route-questions.yaml"
 ROUTES_PATH = "data/routes.yaml"
 PAGE_REF = re.compile(r"^[a-z-]+/[a-z0-9-]+$")
-
-
-def _read(content_dir: Path, rel: str) -> tuple[dict, list[ContentError]]:
-    path = content_dir / rel
-    if not path.exists():
-        return {}, []
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, ValueError) as exc:
-        return {}, [ContentError(rel, f"not valid YAML: {exc}")]
-    if not isinstance(data, dict):
-        return {}, [ContentError(rel, "must be a set of 'key: value' entries")]
-    return data, []
 
 
 def _check_block(block: object, where: str, errors: list[ContentError]) -> None:
@@ -52,8 +38,8 @@ def _check_block(block: object, where: str, errors: list[ContentError]) -> None:
 
 def load(content_dir: Path) -> tuple[dict, list[ContentError]]:
     """Read and validate questions and outcome blocks; return ({questions, routes}, errors)."""
-    questions, errors = _read(content_dir, QUESTIONS_PATH)
-    routes, route_errors = _read(content_dir, ROUTES_PATH)
+    questions, errors = read_mapping(content_dir, QUESTIONS_PATH)
+    routes, route_errors = read_mapping(content_dir, ROUTES_PATH)
     errors += route_errors
     if not questions and not routes:
         return {}, errors

@@ -237,3 +237,20 @@ def test_site_page_links_resolve(client):
     assert 'href="wages"' in html and 'href="../trafficking/helplines"' in html
     assert client.get("/en/rights/wages").status_code == 200
     assert client.get("/en/trafficking/helplines").status_code == 200
+
+
+def test_pages_are_gzipped_when_accepted_and_revalidate_across_encodings(client):
+    import gzip
+
+    plain = client.get("/en/rights/passport")
+    packed = client.get("/en/rights/passport", headers={"Accept-Encoding": "gzip, br"})
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed.headers["Vary"]
+    assert gzip.decompress(packed.data) == plain.data
+    assert len(packed.data) < len(plain.data) / 2
+    etag = packed.headers["ETag"]
+    assert etag.startswith('W/"')
+    again = client.get(
+        "/en/rights/passport", headers={"If-None-Match": etag, "Accept-Encoding": "gzip"}
+    )
+    assert again.status_code == 304

@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
-
+from .datafiles import read_mapping
 from .model import ContentError
 
 DATA_PATH = "data/helplines.yaml"
@@ -124,17 +123,11 @@ def _check_entry(item: object, raw: str) -> Helpline:
 
 def load(content_dir: Path) -> tuple[list[Helpline], dict, list[ContentError]]:
     """Read and validate the helplines file; return (entries, directory link, errors)."""
-    path = content_dir / DATA_PATH
-    if not path.exists():
-        return [], {}, []
-    raw = path.read_text(encoding="utf-8")
-    try:
-        data = yaml.safe_load(raw)
-    except (yaml.YAMLError, ValueError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        return [], {}, [ContentError(DATA_PATH, f"not valid YAML: {exc}", line)]
-    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+    data, read_errors = read_mapping(content_dir, DATA_PATH)
+    if not data:
+        return [], {}, read_errors
+    raw = (content_dir / DATA_PATH).read_text(encoding="utf-8")
+    if not isinstance(data.get("entries"), list):
         return [], {}, [ContentError(DATA_PATH, "must have an 'entries:' list")]
     entries, errors, seen = [], [], set()
     for item in data["entries"]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from ..locales import SOURCE_LANG, locale_order
+from .datafiles import read_mapping
 from .model import ContentError
 
 DATA_PATH = "data/self-check.yaml"
@@ -19,14 +18,10 @@ INDICATORS = (
 
 def load(content_dir: Path) -> tuple[dict, list[ContentError]]:
     """Read and validate the self-check questions; return (data, errors)."""
-    path = content_dir / DATA_PATH
-    if not path.exists():
-        return {}, []
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, ValueError) as exc:
-        return {}, [ContentError(DATA_PATH, f"not valid YAML: {exc}")]
-    questions = data.get("questions") if isinstance(data, dict) else None
+    data, errors = read_mapping(content_dir, DATA_PATH)
+    if not data:
+        return {}, errors
+    questions = data.get("questions")
     if not isinstance(questions, list):
         return {}, [ContentError(DATA_PATH, "must have a 'questions:' list")]
     ids = tuple(q.get("id") if isinstance(q, dict) else None for q in questions)

@@ -20,8 +20,7 @@ bp = Blueprint("offline", __name__)
 bp.after_request(http.public_cache)  # skips responses that set their own Cache-Control
 
 SHELL_ASSETS = (
-    "site.css", "app.js", "calculator.js", "selfcheck.js", "sms.js", "push.js", "icon.svg",
-    "icons/icon-192.png",
+    "site.css", "app.js", "calculator.js", "selfcheck.js", "icon.svg", "icons/icon-192.png",
 )  # fmt: skip
 EMERGENCY_PAGES = (("trafficking", "in-danger-now"), ("trafficking", "helplines"))
 THEME_COLOUR = "#0b4f9c"

@@ -86,19 +86,20 @@ def home(lang: str) -> str:
 @bp.route("/<lang:lang>/<topic>/")
 def topic(lang: str, topic: str) -> str:
     """A topic's introduction and its pages."""
+    intro = topic_intro(lang, topic)
+    pages = store.topic_pages(get_index(), lang, topic)
+    return render_template("site/topic.html", intro=intro, pages=pages, topic=topic)
+
+
+def topic_intro(lang: str, topic: str) -> store.Shown:
+    """A topic's index page for this reader, or 404 for an unknown language or topic."""
     require_language(lang)
     if topic not in TOPICS:
         abort(404)
-    conn = get_index()
-    intro = store.find(conn, lang, topic, INDEX_SLUG)
+    intro = store.find(get_index(), lang, topic, INDEX_SLUG)
     if intro is None:
         abort(404)
-    return render_template(
-        "site/topic.html",
-        intro=intro,
-        pages=store.topic_pages(conn, lang, topic),
-        topic=topic,
-    )
+    return intro
 
 
 @bp.route("/<lang:lang>/<topic>/<slug>")
@@ -137,14 +138,9 @@ def print_view(lang: str, pages: list, title: str) -> str:
 @bp.route("/<lang:lang>/<topic>/print")
 def topic_print(lang: str, topic: str) -> str:
     """A whole topic for the classroom: its introduction and every page, ready to print."""
-    require_language(lang)
-    if topic not in TOPICS:
-        abort(404)
-    conn = get_index()
-    intro = store.find(conn, lang, topic, INDEX_SLUG)
-    if intro is None:
-        abort(404)
-    return print_view(lang, [intro, *store.topic_pages(conn, lang, topic)], intro.row["title"])
+    intro = topic_intro(lang, topic)
+    pages = store.topic_pages(get_index(), lang, topic)
+    return print_view(lang, [intro, *pages], intro.row["title"])
 
 
 HELPLINES_PAGE = ("trafficking", "helplines")
