@@ -18,12 +18,19 @@ ROUTES_PATH = "data/routes.yaml"
 PAGE_REF = re.compile(r"^[a-z-]+/[a-z0-9-]+$")
 
 
+def _is_text(step: object) -> bool:
+    """A step is English text, or texts per language with English among them."""
+    return (
+        isinstance(step, str) or isinstance(step, dict) and isinstance(step.get(SOURCE_LANG), str)
+    )
+
+
 def _check_block(block: object, where: str, errors: list[ContentError]) -> None:
     if not isinstance(block, dict):
         errors.append(ContentError(ROUTES_PATH, f"{where}: must have steps and sources"))
         return
     steps = block.get("steps")
-    if not isinstance(steps, list) or not steps or not all(isinstance(s, str) for s in steps):
+    if not isinstance(steps, list) or not steps or not all(map(_is_text, steps)):
         errors.append(ContentError(ROUTES_PATH, f"{where}: needs a list of steps"))
     sources = block.get("sources")
     if not isinstance(sources, list) or not sources:

@@ -75,6 +75,7 @@ class Receiver:
         self.received: dict[str, list[dict]] = defaultdict(list)
         self.attempts: dict[str, list[float]] = defaultdict(list)
         self.headers: dict[str, dict] = {}
+        self.claims: dict[str, dict] = {}
         self.lock = threading.Lock()
         self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
@@ -96,7 +97,9 @@ class Receiver:
         if status != 201:
             return Response(status=status, headers=extra)
         if self.public_key:
-            verify_vapid(request.headers["Authorization"], self.url, self.public_key)
+            claims = verify_vapid(request.headers["Authorization"], self.url, self.public_key)
+            with self.lock:
+                self.claims[name] = claims
         browser = self.browsers[name]
         assert request.headers["Content-Encoding"] == "aes128gcm"
         plain = http_ece.decrypt(

@@ -103,6 +103,9 @@ def test_end_to_end_decrypts_and_verifies(app, receiver):
         and message["lang"] == "ne"
         and message["url"] == "/en/notices"
     )
+    assert (
+        receiver.claims["nepali"]["sub"] == "mailto:alerts@example.org"
+    )  # aud and exp checked too
     headers = receiver.headers["nepali"]
     assert (
         headers["Ttl"] == "7200" and headers["Urgency"] == "high" and headers["Topic"] == "scam-1"

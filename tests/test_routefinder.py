@@ -158,3 +158,31 @@ def test_shipped_route_data_outcomes_all_resolve():
         )
         for ref in result["pages"] + [w["page"] for w in result["warnings"]]:
             assert ref in keys, (answers, ref)
+
+
+def test_outcome_steps_can_be_translated(client, content_dir):
+    path = content_dir / "data/routes.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        '      - "Get your labour permit before you leave."',
+        '      - {en: "Get your labour permit before you leave.", ne: "जानुअघि श्रम स्वीकृति लिनुहोस्।"}',
+    )
+    path.write_text(text, encoding="utf-8")
+    from migrant_info import create_app
+
+    app = create_app(
+        {"INSTANCE_DIR": str(content_dir.parent / "i3"), "CONTENT_DIR": str(content_dir)}
+    )
+    answers = {
+        "a_origin": "NP",
+        "a_destination": "QA",
+        "a_purpose": "work",
+        "a_job_offer": "yes",
+        "a_agency": "no",
+    }
+    html = (
+        app.test_client()
+        .post("/ne/legal-channels/route-finder", data=answers | {"q": "fee", "answer": "no"})
+        .get_data(as_text=True)
+    )
+    assert "<li>जानुअघि श्रम स्वीकृति लिनुहोस्।</li>" in html
+    assert '<li lang="en">Use only an agency licensed' in html
