@@ -10,10 +10,13 @@ import datetime as dt
 import sqlite3
 import threading
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
+import click
 import sqlite_utils
 from flask import Flask, current_app, g
+from flask.cli import AppGroup
 
 DB_NAME = "migrant_info.db"
 BUSY_TIMEOUT_MS = 5000
@@ -121,6 +124,35 @@ def _close(exc: BaseException | None = None) -> None:
         conn.close()
 
 
+def backup(source: Path, target: Path) -> None:
+    """Copy a live database consistently with SQLite's online backup API (WAL included)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with closing(connect(source)) as live, closing(sqlite3.connect(target)) as copy:
+        live.backup(copy)
+
+
+db_cli = AppGroup("db", help="The state database (short links, push, counts).")
+
+
+@db_cli.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(path: Path) -> None:
+    """Write a consistent copy of the state database to PATH while the site keeps running."""
+    backup(path_for(current_app), path)
+    with closing(sqlite3.connect(path)) as copy:
+        status = copy.execute("pragma integrity_check").fetchone()[0]
+    click.echo(f"Backed up to {path} (integrity: {status}).")
+
+
+@db_cli.command("migrate")
+def migrate_command() -> None:
+    """Apply pending schema migrations (the server also does this on first use)."""
+    with closing(connect(path_for(current_app))) as conn:
+        applied = migrate(conn)
+    click.echo("Applied: " + ", ".join(applied) if applied else "Up to date.")
+
+
 def init_app(app: Flask) -> None:
-    """Close the state database after each request."""
+    """Close the state database after each request; add `flask db`."""
     app.teardown_appcontext(_close)
+    app.cli.add_command(db_cli)

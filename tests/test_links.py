@@ -125,3 +125,19 @@ def test_state_database_migrations_are_recorded(client, app):
     ]
     assert conn.execute("pragma journal_mode").fetchone()[0] == "wal"
     assert db.migrate(db.connect(Path(app.instance_path) / db.DB_NAME)) == []  # idempotent
+
+
+def test_db_backup_is_a_consistent_copy(runner, client, app, tmp_path):
+    client.get("/en/")
+    target = tmp_path / "backup" / "state.db"
+    result = runner.invoke(args=["db", "backup", str(target)])
+    assert result.exit_code == 0 and "integrity: ok" in result.output
+    copy = sqlite3.connect(target)
+    assert copy.execute("select count(*) from short_links").fetchone()[0] == len(codes(app))
+
+
+def test_db_migrate_command_is_idempotent(runner, client):
+    client.get("/en/")
+    assert "Up to date." in runner.invoke(args=["db", "migrate"]).output
+    for name in ("backup", "migrate"):
+        assert runner.invoke(args=["db", name, "--help"]).exit_code == 0
