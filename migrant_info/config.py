@@ -34,6 +34,7 @@ def defaults(app: Flask) -> dict:
         "PUSH_HOSTS": list(DEFAULT_PUSH_HOSTS),
         "PUSH_INSECURE_HOSTS": [],  # hosts reached over plain http (tests only)
         "PUSH_WORKERS": 64,
+        "OFFLINE_PAGE_CACHE": 60,  # pages the service worker keeps besides packs and saved topics
         "PUSH_RATE_LIMIT": [30, 60],  # subscription requests per client per minute
     }
 

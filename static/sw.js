@@ -1,4 +1,4 @@
-/* Service worker. The server prepends `const CONFIG = {version, shell, offline}`; see
+/* Service worker. The server prepends `const CONFIG = {version, shell, offline, max_pages}`; see
    offline/__init__.py (the static export rewrites `offline` to its file layout).
    Pages: network first (short timeout), then any cache, then the language's offline page.
    Static files: cache first (their URLs carry a content hash). */
@@ -7,7 +7,7 @@ const SHELL = "shell-" + V;
 const PAGES = "pages-" + V;
 const pack = (lang) => "pack-" + lang + "-" + V;
 const SAVED = "saved-"; // saved-<lang>: pages a reader chose to keep; survive updates, refreshed
-const MAX_PAGES = 60;
+const MAX_PAGES = CONFIG.max_pages;
 const TIMEOUT_MS = 3000;
 
 const langOf = (path) => (path.match(/^\/([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)\//) || [])[1];
@@ -70,6 +70,11 @@ self.addEventListener("activate", (event) => {
 async function fromCache(request) {
   const hit = await caches.match(request);
   if (!hit) return null;
+  const pages = await caches.open(PAGES);
+  if (await pages.match(request)) { // read again: move to the end, so the least recently used go first
+    await pages.delete(request);
+    await pages.put(request, hit.clone());
+  }
   if (!(hit.headers.get("content-type") || "").startsWith("text/html")) return hit;
   const saved = hit.headers.get("x-saved-at") || "";
   const html = (await hit.text()).replace("<html ", '<html data-saved-at="' + saved + '" ');

@@ -48,6 +48,7 @@ def service_worker() -> Response:
         "version": version(),
         "shell": [http.asset_url(name) for name in SHELL_ASSETS],
         "offline": "/{lang}/offline",
+        "max_pages": current_app.config["OFFLINE_PAGE_CACHE"],
     }
     body = f"const CONFIG = {json.dumps(config)};\n{source}"
     response = Response(body, mimetype="text/javascript")

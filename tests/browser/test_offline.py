@@ -166,3 +166,26 @@ def test_saved_pages_are_refreshed_with_etags_when_back_online(
     )
     assert ("/en/remittances/mobile-money", True, 304) in seen  # unchanged: revalidated cheaply
     assert ("/en/remittances/real-cost", True, 200) in seen
+
+
+def test_page_cache_drops_the_least_recently_used_page(page, live_server, browser_context, app):
+    app.config["OFFLINE_PAGE_CACHE"] = 3
+    page.goto(f"{live_server.url}/en/")
+    wait_for(page, "async () => !!navigator.serviceWorker.controller")
+    pages_cache = (
+        "async () => { const n = (await caches.keys()).find((k) => k.startsWith('pages-'));"
+        " return (await (await caches.open(n)).keys()).map((r) => new URL(r.url).pathname); }"
+    )
+    for path in ("/en/rights/passport", "/en/rights/wages", "/en/legal-channels/visas"):
+        page.goto(live_server.url + path)
+    wait_for(
+        page, f"async () => ({pages_cache})().then((k) => k.includes('/en/legal-channels/visas'))"
+    )
+    browser_context.set_offline(True)
+    page.goto(f"{live_server.url}/en/rights/passport")  # read again offline: now the most recent
+    browser_context.set_offline(False)
+    page.goto(f"{live_server.url}/en/remittances/real-cost")
+    kept = wait_for(
+        page, f"async () => {{ const k = await ({pages_cache})(); return k.length === 3 && k; }}"
+    )
+    assert "/en/rights/passport" in kept and "/en/rights/wages" not in kept
