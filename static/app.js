@@ -124,6 +124,7 @@
           available.append(item);
         }
       }
+      available.dataset.ready = "yes";
     }).catch(() => {});
   }
   // Save for offline: a topic or the whole language, with size, progress and storage estimate.

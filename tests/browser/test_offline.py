@@ -43,7 +43,7 @@ def test_nepali_reader_keeps_reading_offline(page, live_server, browser_context)
 
     page.goto(f"{live_server.url}/ne/rights/wages")  # (c) neither visited nor saved
     assert page.locator("#offline-available").count() == 1
-    wait_for(page, "() => document.querySelectorAll('#offline-available li').length > 3")
+    wait_for(page, "() => document.querySelector('#offline-available').dataset.ready === 'yes'")
     listed = page.locator("#offline-available a").evaluate_all("els => els.map(e => e.pathname)")
     assert "/ne/trafficking/helplines" in listed and "/ne/rights/wages" not in listed
 
