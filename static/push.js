@@ -18,10 +18,12 @@
   const state = (on) => { status.textContent = on ? panel.dataset.on : panel.dataset.off; stop.hidden = !on; };
   const bytes = (b64) => Uint8Array.from(atob(b64.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
   const registration = () => navigator.serviceWorker.ready;
-  registration().then((r) => r.pushManager.getSubscription()).then((s) => state(!!s)).catch(() => {});
+  let acted = false; // the first state check may finish late: never overwrite what a tap said
+  registration().then((r) => r.pushManager.getSubscription()).then((s) => acted || state(!!s)).catch(() => {});
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    acted = true;
     start.disabled = true;
     try {
       if ((await Notification.requestPermission()) !== "granted") { status.textContent = panel.dataset.denied; return; }
@@ -42,6 +44,7 @@
   });
 
   stop.addEventListener("click", async () => {
+    acted = true;
     const subscription = await (await registration()).pushManager.getSubscription();
     if (subscription) {
       await fetch("/api/push/subscriptions", { method: "DELETE", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ endpoint: subscription.endpoint }) });

@@ -9,7 +9,7 @@ from pathlib import Path
 from migrant_info.content import index
 
 
-def wait_for(page, script, timeout=15.0):
+def wait_for(page, script, timeout=30.0):
     """Poll an async JavaScript predicate until it is truthy."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -156,6 +156,7 @@ def test_saved_pages_are_refreshed_with_etags_when_back_online(
     index.build(content_dir, Path(app.config["INDEX_PATH"]))
     seen.clear()
     browser_context.set_offline(True)
+    page.wait_for_timeout(300)
     browser_context.set_offline(False)  # the page hears 'online' and asks the worker to refresh
     wait_for(
         page,
@@ -163,6 +164,7 @@ def test_saved_pages_are_refreshed_with_etags_when_back_online(
           const hit = await (await caches.open('saved-en')).match('/en/remittances/real-cost');
           return hit && (await hit.text()).includes('Fees changed in 2026');
         }""",
+        timeout=45,
     )
     assert ("/en/remittances/mobile-money", True, 304) in seen  # unchanged: revalidated cheaply
     assert ("/en/remittances/real-cost", True, 200) in seen
