@@ -59,11 +59,15 @@ def _file_hash(path: str, mtime_ns: int) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
 
 
+def asset_hash(filename: str) -> str:
+    """Content hash of a static file, re-read only when its mtime changes."""
+    path = Path(current_app.static_folder) / filename
+    return _file_hash(str(path), path.stat().st_mtime_ns)
+
+
 def asset_url(filename: str) -> str:
     """URL of a static file carrying its content hash, so it can be cached for a year."""
-    path = Path(current_app.static_folder) / filename
-    version = _file_hash(str(path), path.stat().st_mtime_ns)
-    return url_for("static", filename=filename, v=version)
+    return url_for("static", filename=filename, v=asset_hash(filename))
 
 
 def cache_static(response: Response) -> Response:

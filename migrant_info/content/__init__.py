@@ -6,11 +6,11 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from flask import Flask, current_app, g
+from flask import Flask, abort, current_app, g
 
 from . import index
 
-__all__ = ["get_index", "init_app", "notify_listeners"]
+__all__ = ["available_languages", "get_index", "init_app", "notify_listeners", "require_language"]
 
 
 def get_index() -> sqlite3.Connection:
@@ -18,6 +18,21 @@ def get_index() -> sqlite3.Connection:
     if "content_index" not in g:
         g.content_index = index.connect(Path(current_app.config["INDEX_PATH"]))
     return g.content_index
+
+
+def available_languages() -> list[str]:
+    """Languages with content, read once per request."""
+    if "languages" not in g:
+        from .store import languages
+
+        g.languages = languages(get_index())
+    return g.languages
+
+
+def require_language(lang: str) -> None:
+    """404 (in a language the reader can read) for a language the site does not have."""
+    if lang not in available_languages():
+        abort(404)
 
 
 def _close_index(exc: BaseException | None = None) -> None:

@@ -27,7 +27,7 @@ from flask import (
 from flask_babel import force_locale
 
 from .. import db, sms
-from ..content import get_index, store
+from ..content import get_index, require_language, store
 from ..content.model import INDEX_SLUG
 
 bp = Blueprint("links", __name__)
@@ -179,8 +179,7 @@ def init_app(app: Flask) -> None:
 @bp.route("/<lang:lang>/sms", methods=["GET", "POST"])
 def composer(lang: str) -> Response:
     """SMS composer for consulate staff: encoding, parts and what forced UCS-2, as they type."""
-    if lang not in store.languages(get_index()):
-        abort(404)
+    require_language(lang)
     text = request.form.get("text", "")[:MAX_SMS_TEXT]
     if request.form.get("action") == "fix":
         text = sms.gsm_safe(text)

@@ -7,11 +7,11 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, render_template, url_for
+from flask import Blueprint, Response, current_app, render_template, url_for
 from flask_babel import force_locale, gettext
 
 from .. import http
-from ..content import get_index, index, store
+from ..content import get_index, index, require_language, store
 from ..content.model import INDEX_SLUG, TOPICS
 from ..locales import SOURCE_LANG, text_direction
 from ..tools import TOPIC_TOOLS
@@ -26,18 +26,11 @@ EMERGENCY_PAGES = (("trafficking", "in-danger-now"), ("trafficking", "helplines"
 THEME_COLOUR = "#0b4f9c"
 
 
-def _asset_hashes() -> str:
-    static = Path(current_app.static_folder)
-    digest = hashlib.sha256()
-    for name in (*SHELL_ASSETS, "sw.js"):
-        digest.update((static / name).read_bytes())
-    return digest.hexdigest()
-
-
 def version() -> str:
     """Changes whenever the content or any shell asset changes, so a deploy makes a new worker."""
     checksum = index.index_checksum(Path(current_app.config["INDEX_PATH"])) or ""
-    return hashlib.sha256((checksum + _asset_hashes()).encode()).hexdigest()[:12]
+    assets = "".join(http.asset_hash(name) for name in (*SHELL_ASSETS, "sw.js"))
+    return hashlib.sha256((checksum + assets).encode()).hexdigest()[:12]
 
 
 @bp.route("/sw.js")
@@ -57,11 +50,6 @@ def service_worker() -> Response:
     return response
 
 
-def _require_language(lang: str) -> None:
-    if lang not in store.languages(get_index()):
-        abort(404)
-
-
 @bp.route("/manifest.webmanifest")
 def default_manifest() -> Response:
     """The manifest at the contract's root URL: the source language's."""
@@ -71,7 +59,7 @@ def default_manifest() -> Response:
 @bp.route("/<lang:lang>/manifest.webmanifest")
 def manifest(lang: str) -> Response:
     """Web app manifest in the reader's language; start_url and scope keep them in it."""
-    _require_language(lang)
+    require_language(lang)
     with force_locale(lang):
         name = gettext("Migrant info")
         description = gettext(
@@ -133,7 +121,7 @@ def _sizes(lang: str, stamp: str) -> dict[str, int]:
 @bp.route("/api/offline/<lang:lang>.json")
 def offline_list(lang: str) -> Response:
     """What to store for offline use: the emergency pack and every topic, with sizes in bytes."""
-    _require_language(lang)
+    require_language(lang)
     sizes = _sizes(lang, version())
     conn = get_index()
 
@@ -173,7 +161,7 @@ def offline_list(lang: str) -> Response:
 @bp.route("/<lang:lang>/offline")
 def offline_page(lang: str) -> Response:
     """Shown when a page is not stored: lists (with JavaScript) what this phone has stored."""
-    _require_language(lang)
+    require_language(lang)
     return Response(render_template("offline/offline.html"))
 
 

@@ -9,10 +9,10 @@ import time
 from collections import deque
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, abort, current_app, jsonify, render_template, request
+from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
 
 from .. import db
-from ..content import get_index, store
+from ..content import available_languages, get_index, require_language, store
 from . import keys, validate
 from .notices import newest
 
@@ -85,7 +85,7 @@ def subscribe() -> Response:
         )
         p256dh, auth = validate.keys(sub.get("keys"))
         lang = body.get("lang")
-        if not isinstance(lang, str) or lang not in store.languages(get_index()):
+        if not isinstance(lang, str) or lang not in available_languages():
             raise validate.Invalid(422, "lang must be a language this site has")
         topics = validate.choices(body.get("topics"), validate.TOPIC_SET, "topics")
         countries = validate.choices(body.get("countries"), validate.COUNTRIES, "countries")
@@ -129,8 +129,7 @@ def _countries() -> set[str]:
 @bp.route("/<lang:lang>/notices")
 def notice_board(lang: str) -> Response:
     """Every notice for readers of this language, newest first (for those without push)."""
-    if lang not in store.languages(get_index()):
-        abort(404)
+    require_language(lang)
     html = render_template(
         "push/notices.html",
         notices=newest(db.get_db(), lang),

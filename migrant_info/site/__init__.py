@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import format_date
 
 from .. import http, links
-from ..content import get_index, store
+from ..content import available_languages, get_index, require_language, store
 from ..content.discover import SLUG
 from ..content.model import INDEX_SLUG, TOPICS
 from ..content.search import MAX_QUERY_LENGTH, parse_query
@@ -17,19 +17,6 @@ from ..locales import SOURCE_LANG, country_name, native_name, negotiate
 
 bp = Blueprint("site", __name__)
 bp.after_request(http.public_cache)
-
-
-def available_languages() -> list[str]:
-    """Languages with content, read once per request."""
-    if "languages" not in g:
-        g.languages = store.languages(get_index())
-    return g.languages
-
-
-def require_language(lang: str) -> None:
-    """404 (in a language the reader can read) for a language the site does not have."""
-    if lang not in available_languages():
-        abort(404)
 
 
 def reviewed_date(value: str | None) -> str:

@@ -3,10 +3,8 @@ forms post (never GET, so answers stay out of URLs and logs) and answers are `no
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort
+from flask import Blueprint, Response
 from flask_babel import lazy_gettext as _l
-
-from ..content import get_index, store
 
 bp = Blueprint("tools", __name__)
 
@@ -28,12 +26,6 @@ def private(response: Response) -> Response:
     """Answers are the reader's business: never cached, never stored anywhere."""
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def require_language(lang: str) -> None:
-    """404 for a language the site does not have."""
-    if lang not in store.languages(get_index()):
-        abort(404)
 
 
 from . import calculator, routes, selfcheck  # noqa: E402,F401  (views register on bp)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
 from flask import Response, current_app, render_template, request
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from .. import http, remittance
+from ..content import require_language
+from ..content.datafiles import read_mapping
 from ..locales import country_name
-from . import bp, private, require_language
+from . import bp, private
 
 CALC_MESSAGES = {
     "missing": _l("Please enter this number."),
@@ -31,10 +32,7 @@ OFFER_FIELDS = {"rate": "rate_{i}", "flat_fee": "flat_{i}", "percent_fee": "pct_
 
 def reference_rates() -> dict:
     """Editor-maintained, dated reference rates (content/data/rates.yaml), if any."""
-    path = Path(current_app.config["CONTENT_DIR"]) / "data" / "rates.yaml"
-    if not path.exists():
-        return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data, _errors = read_mapping(Path(current_app.config["CONTENT_DIR"]), "data/rates.yaml")
     return data if isinstance(data.get("rates"), list) else {}
 
 

@@ -6,9 +6,9 @@ from flask import Response, abort, render_template, request
 from flask_babel import gettext
 
 from .. import http, routefinder
-from ..content import get_index, store
+from ..content import get_index, require_language, store
 from ..locales import country_name
-from . import bp, private, require_language
+from . import bp, private
 
 MAX_FIELD = 40
 

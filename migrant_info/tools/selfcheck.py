@@ -6,10 +6,10 @@ from __future__ import annotations
 from flask import Response, abort, render_template, request
 
 from .. import http
-from ..content import get_index, store
+from ..content import get_index, require_language, store
 from ..content.selfcheck import INDICATORS, localised
 from ..site import helpline_context
-from . import bp, private, require_language
+from . import bp, private
 
 
 @bp.route("/<lang:lang>/trafficking/self-check", methods=["GET", "POST"])
