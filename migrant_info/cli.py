@@ -1,4 +1,4 @@
-"""Command line: `flask --app migrant_info content build|check`."""
+"""Command line: `flask --app migrant_info content build|check|status|stamp`, export, lan."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from . import routefinder
 from .content import checks, helplines, index, notify_listeners, selfcheck
 from .content.discover import discover, stamp_translation
 from .content.model import ContentError
+from .editor.status import STATES, content_languages, entries_from_pages, filtered, matrix
+from .locales import SOURCE_LANG
 
 content_cli = AppGroup("content", help="Build and check the content index.")
 
@@ -74,6 +76,32 @@ def check_command(show_coverage: bool) -> None:
     if errors:
         raise click.ClickException(f"{len(errors)} error(s)")
     click.echo(f"{len(pages)} pages and {len(lines)} helplines, no errors.")
+
+
+@content_cli.command("status")
+@click.option("--lang", "langs", multiple=True, help="Only these languages (repeat the option).")
+@click.option("--state", type=click.Choice(STATES), help="Only pages in this state somewhere.")
+def status_command(langs: tuple[str, ...], state: str | None) -> None:
+    """The editors' dashboard as a table: each page's state in each language."""
+    content_dir = Path(current_app.config["CONTENT_DIR"])
+    pages, errors = discover(content_dir)
+    for error in errors:
+        click.echo(f"error: {error}", err=True)
+    known = {p.lang for p in pages} | set(content_languages(content_dir))
+    unknown = sorted(set(langs) - known)
+    if unknown:
+        raise click.ClickException(f"no content in language '{unknown[0]}'")
+    targets = [lang for lang in sorted(set(langs) or known) if lang != SOURCE_LANG]
+    rows, counts = matrix(entries_from_pages(pages), targets)
+    short = {"missing": "-", "outdated": "old", "machine": "mt", "reviewed": "ok"}
+    width = max((len(f"{r.topic}/{r.slug}") for r in rows), default=10) + 2
+    click.echo("page".ljust(width) + "".join(f"{lang:>6}" for lang in targets))
+    for row in filtered(rows, targets[0] if len(targets) == 1 else None, state, None):
+        cells = "".join(f"{short[row.cells[lang]]:>6}" for lang in targets)
+        click.echo(f"{row.topic}/{row.slug}".ljust(width) + cells)
+    for name in STATES:
+        click.echo(name.ljust(width) + "".join(f"{counts[lang][name]:>6}" for lang in targets))
+    click.echo("Key: ok reviewed or human, mt machine (not reviewed), old outdated, - missing.")
 
 
 @content_cli.command("stamp")

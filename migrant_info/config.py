@@ -36,6 +36,17 @@ def defaults(app: Flask) -> dict:
         "PUSH_WORKERS": 64,
         "OFFLINE_PAGE_CACHE": 60,  # pages the service worker keeps besides packs and saved topics
         "PUSH_RATE_LIMIT": [30, 60],  # subscription requests per client per minute
+        "EDITOR_MAX_BODY": 512 * 1024,  # a page with its front matter, in any script
+        "EDITOR_IDLE_MINUTES": 30,
+        "EDITOR_SESSION_HOURS": 12,
+        "LOGIN_LIMIT_ACCOUNT": [5, 900],  # failed logins per account per window (seconds)
+        "LOGIN_LIMIT_CLIENT": [20, 900],  # failed logins per client per window
+        # The editors' cookie never travels with reader pages, so readers stay cookie-free.
+        "SESSION_COOKIE_PATH": "/editor",
+        "SESSION_COOKIE_NAME": "editor_session",
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "WTF_CSRF_TIME_LIMIT": None,  # the session's own limits apply; a long edit must not fail
     }
 
 

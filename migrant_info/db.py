@@ -56,9 +56,40 @@ def _push(db: sqlite_utils.Database) -> None:
     )
 
 
+def _editors(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """create table users (
+            id integer primary key, name text not null unique, password_hash text not null,
+            role text not null, langs text not null default '', disabled integer not null default 0,
+            created text not null, password_changed text not null)"""
+    )
+    # Only a hash of the session token is stored: a copy of the database opens no session.
+    db.execute(
+        """create table editor_sessions (
+            token_hash text primary key, user_id integer not null references users (id),
+            created text not null, last_seen text not null)"""
+    )
+    # Keys are "account:<name>" or "client:<keyed hash>", never an address.
+    db.execute("create table login_failures (key text not null, at text not null)")
+    db.execute("create index login_failures_key on login_failures (key, at)")
+    db.execute(
+        """create table revisions (
+            id integer primary key, path text not null, author text not null,
+            created text not null, action text not null, text text not null,
+            file_hash text not null)"""
+    )
+    db.execute("create index revisions_path on revisions (path, id)")
+    db.execute(
+        """create table source_versions (
+            hash text primary key, path text not null, title text not null,
+            summary text not null, body text not null, first_seen text not null)"""
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_short_links", _short_links),
     ("0002_push", _push),
+    ("0003_editors", _editors),
 ]
 _migrated: set[str] = set()
 _migrate_lock = threading.Lock()
@@ -131,7 +162,7 @@ def backup(source: Path, target: Path) -> None:
         live.backup(copy)
 
 
-db_cli = AppGroup("db", help="The state database (short links, push, counts).")
+db_cli = AppGroup("db", help="The state database (short links, push, editors, revisions, counts).")
 
 
 @db_cli.command("backup")

@@ -10,7 +10,14 @@ from flask import Flask, abort, current_app, g
 
 from . import index
 
-__all__ = ["available_languages", "get_index", "init_app", "notify_listeners", "require_language"]
+__all__ = [
+    "available_languages",
+    "get_index",
+    "init_app",
+    "notify_listeners",
+    "rebuild_now",
+    "require_language",
+]
 
 
 def get_index() -> sqlite3.Connection:
@@ -58,6 +65,14 @@ def notify_listeners(app: Flask) -> None:
     """Tell other parts (short links…) that the index may have changed."""
     for listener in app.extensions.get("index_listeners", []):
         listener()
+
+
+def rebuild_now(app: Flask) -> None:
+    """Rebuild after an edit and show this request the new index (raises index.BuildFailed)."""
+    index.ensure_fresh(Path(app.config["CONTENT_DIR"]), Path(app.config["INDEX_PATH"]))
+    _close_index()  # this request's connection still reads the old file
+    g.pop("languages", None)
+    notify_listeners(app)
 
 
 def init_app(app: Flask) -> None:

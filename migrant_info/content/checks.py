@@ -101,13 +101,13 @@ def check_links(pages: list[Page]) -> list[ContentError]:
     return errors
 
 
-def source_versions(content_dir: Path, source: Page) -> set[str]:
-    """Hashes of every committed version of a source page (from git), plus the current one."""
-    hashes = {source.content_hash}
+def git_versions(content_dir: Path, source: Page) -> dict[str, tuple[str, str, str]]:
+    """hash -> (title, summary, body) of every committed version of a source page (from git)."""
+    found: dict[str, tuple[str, str, str]] = {}
     git = shutil.which("git")
     path = content_dir / source.path
     if git is None:
-        return hashes
+        return found
     log = subprocess.run(  # noqa: S603 - fixed argv, the path comes from our own file walk
         [git, "log", "--format=%H", "--", path.name],
         cwd=path.parent, capture_output=True, text=True, check=False,
@@ -123,8 +123,14 @@ def source_versions(content_dir: Path, source: Page) -> set[str]:
             meta, body, _ = split_front_matter(shown.stdout.decode("utf-8", "replace"), source.path)
         except ContentError:
             continue
-        hashes.add(content_hash(str(meta.get("title", "")), str(meta.get("summary", "")), body))
-    return hashes
+        title, summary = str(meta.get("title", "")), str(meta.get("summary", ""))
+        found[content_hash(title, summary, body)] = (title, summary, body)
+    return found
+
+
+def source_versions(content_dir: Path, source: Page) -> set[str]:
+    """Hashes of every committed version of a source page, plus the current one."""
+    return {source.content_hash, *git_versions(content_dir, source)}
 
 
 def check_translation_versions(content_dir: Path, pages: list[Page]) -> list[ContentError]:

@@ -142,10 +142,12 @@ def locate(rel_parts: tuple[str, ...], rel: str) -> tuple[str, str | None, str]:
 
 def read_page(path: Path, content_dir: Path) -> Page:
     """Read and validate one content file into a Page (HTML not yet rendered)."""
-    rel_path = path.relative_to(content_dir)
-    rel = rel_path.as_posix()
-    lang, topic, slug = locate(rel_path.parts, rel)
-    data = path.read_bytes()
+    return parse_page(path.read_bytes(), path.relative_to(content_dir).as_posix())
+
+
+def parse_page(data: bytes, rel: str) -> Page:
+    """Validate a content file's bytes as if they lived at `rel` (e.g. 'ne/rights/contract.md')."""
+    lang, topic, slug = locate(tuple(rel.split("/")), rel)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
