@@ -66,3 +66,50 @@ class LiveServer:
 def live_server(app):
     with LiveServer(app) as server:
         yield server
+
+
+PASSWORDS = {
+    "ana": "blue-kettle-harbor-93",
+    "eddie": "green-lantern-sofa-71",
+    "root": "quiet-meadow-piano-58",
+}
+
+
+@pytest.fixture
+def accounts(app):
+    """Three accounts: ana translates Nepali, eddie edits everything, root administers."""
+    from migrant_info import db
+    from migrant_info.editor.accounts import add_user
+
+    with app.app_context():
+        conn = db.connect(db.path_for(app))
+        db.migrate(conn)
+        add_user(conn, "ana", "translator", PASSWORDS["ana"], ["ne"])
+        add_user(conn, "eddie", "editor", PASSWORDS["eddie"])
+        add_user(conn, "root", "admin", PASSWORDS["root"])
+        conn.close()
+    return PASSWORDS
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of the first form on an editor page."""
+    import re
+
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def log_in(client, name: str, password: str | None = None):
+    """Log a test client in through the real form; return the response."""
+    token = csrf_token(client.get("/editor/login").text)
+    return client.post(
+        "/editor/login",
+        data={"name": name, "password": password or PASSWORDS[name], "csrf_token": token},
+    )
+
+
+@pytest.fixture
+def editor_client(app, accounts):
+    """A client logged in as eddie (role editor)."""
+    client = app.test_client()
+    assert log_in(client, "eddie").status_code == 303
+    return client

@@ -175,7 +175,8 @@ def login_required(view: Callable) -> Callable:
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
         if g.get("editor") is None:
-            return redirect(url_for("editor.login", next=request.full_path.rstrip("?")))
+            expired = {"expired": 1} if g.get("session_expired") else {}
+            return redirect(url_for("editor.login", next=request.full_path.rstrip("?"), **expired))
         return view(*args, **kwargs)
 
     return wrapped

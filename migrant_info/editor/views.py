@@ -35,7 +35,7 @@ def login():
     if g.editor is not None and request.method == "GET":
         return redirect(auth.safe_next(request.args.get("next")))
     error, code = None, 200
-    if g.get("session_expired"):
+    if g.get("session_expired") or request.args.get("expired"):
         error = "Your session ended. Log in again; an unsaved draft is kept in this browser."
     if request.method == "POST":
         name = request.form.get("name", "")[:100]
