@@ -50,30 +50,34 @@ def test_every_source_page_version_is_kept_after_the_index_builds(app, editor_cl
     assert not any(path.startswith("ne/") for path in paths)
 
 
-def test_outdated_translation_highlights_the_changed_paragraph(app, editor_client, content_dir):
-    # Make the Nepali translation current, then change one source paragraph via the editor.
+CHANGED = "Migrant workers keep their passports. Nobody else may hold your passport."
+
+
+def change_source_paragraph(client, content_dir) -> None:
+    """Make the Nepali passport page current, then change its source's second paragraph."""
     ne = content_dir / "ne/rights/passport.md"
-    page = editor_client.get("/editor/en/rights/passport").text
-    source_hash = form_fields(editor_client.get("/editor/ne/rights/passport").text)["source_hash"]
+    source_file = content_dir / "en/rights/passport.md"
+    page = client.get("/editor/en/rights/passport").text
+    source_hash = form_fields(client.get("/editor/ne/rights/passport").text)["source_hash"]
     ne.write_text(ne.read_text().replace('"0123456789abcdef"', source_hash))
-    fields = form_fields(page)
-    paras = drift.paragraphs(
-        (content_dir / "en/rights/passport.md").read_text().split("---\n", 2)[2]
-    )
-    paras[1] = "Migrant workers keep their passports. Nobody else may hold your passport."
-    extra = (content_dir / "en/rights/passport.md").read_text().split("---\n")[1]
-    extra = "\n".join(
-        line for line in extra.splitlines() if not line.startswith(("title", "summary"))
-    )
-    saved = editor_client.post("/editor/en/rights/passport", data={
-        **fields, "title": "Your passport is yours", "summary": "Your employer may not keep your passport.",
+    head, body = source_file.read_text().split("---\n")[1:3]
+    paras = drift.paragraphs(body)
+    paras[1] = CHANGED
+    extra = "\n".join(line for line in head.splitlines() if not line.startswith(("title", "summary")))
+    saved = client.post("/editor/en/rights/passport", data={
+        **form_fields(page), "title": "Your passport is yours",
+        "summary": "Your employer may not keep your passport.",
         "para": paras, "extra": extra, "action": "save"})  # fmt: skip
     assert saved.status_code == 303, saved.text
+
+
+def test_outdated_translation_highlights_the_changed_paragraph(app, editor_client, content_dir):
+    change_source_paragraph(editor_client, content_dir)
     shown = editor_client.get("/editor/ne/rights/passport").text
     assert "The English source changed since this translation was made" in shown
     assert "1 change, highlighted below" in shown
     changed = shown.split("data-changed")[1]
-    assert "Nobody else may hold your passport." in changed.split("</pre>")[0]
+    assert CHANGED in changed.split("</pre>")[0]
     assert shown.count("data-changed") == 1
     with sqlite3.connect(db.path_for(app)) as conn:
         versions = conn.execute(
