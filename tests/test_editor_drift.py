@@ -63,7 +63,9 @@ def change_source_paragraph(client, content_dir) -> None:
     head, body = source_file.read_text().split("---\n")[1:3]
     paras = drift.paragraphs(body)
     paras[1] = CHANGED
-    extra = "\n".join(line for line in head.splitlines() if not line.startswith(("title", "summary")))
+    extra = "\n".join(
+        line for line in head.splitlines() if not line.startswith(("title", "summary"))
+    )
     saved = client.post("/editor/en/rights/passport", data={
         **form_fields(page), "title": "Your passport is yours",
         "summary": "Your employer may not keep your passport.",
