@@ -16,7 +16,12 @@ SUBSCRIPTION = {
             "description": "PushSubscription.toJSON() from the browser",
             "required": ["endpoint", "keys"],
             "properties": {
-                "endpoint": {"type": "string", "format": "uri"},
+                "endpoint": {
+                    "type": "string",
+                    "format": "uri",
+                    "maxLength": 1024,
+                    "description": "https URL on an allowed push service (403 otherwise)",
+                },
                 "keys": {
                     "type": "object",
                     "required": ["p256dh", "auth"],
@@ -62,7 +67,7 @@ SPEC = {
                 "responses": {
                     "201": {"description": "subscribed"},
                     "200": {"description": "preferences updated"},
-                    **_errors(400, 413, 422, 429),
+                    **_errors(400, 403, 413, 422, 429),
                 },
             },
             "delete": {
@@ -87,7 +92,7 @@ SPEC = {
                             "forcing": {"type": "array", "items": {"type": "string"}},
                             "replacements": {"type": "object", "additionalProperties": {"type": "string"}},
                         }}}}},
-                    **_errors(413),
+                    **_errors(422),
                 },
             }
         },

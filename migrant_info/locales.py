@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError, negotiate_locale
-from werkzeug.routing import BaseConverter
+from werkzeug.routing import BaseConverter, ValidationError
 
 SOURCE_LANG = "en"
 
@@ -69,7 +69,14 @@ def negotiate(accept: list[str], available: list[str]) -> str | None:
 class LangConverter(BaseConverter):
     """URL segment that looks like a language code; the view decides if it has content."""
 
-    regex = r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?"
+    # "api" is excluded in the pattern too, so OPTIONS on /api/… lists only the API's methods.
+    regex = r"(?!api(?:/|$))[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?"
+
+    def to_python(self, value: str) -> str:
+        """Only codes Babel knows, so /api/… never reads as a page in a language 'api'."""
+        if not is_known_language(value):
+            raise ValidationError()
+        return value
 
 
 def country_name(code: str, lang: str) -> str:

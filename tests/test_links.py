@@ -114,7 +114,7 @@ def test_sms_composer_counts_without_javascript(client):
 def test_segments_api(client):
     data = client.get("/api/sms/segments", query_string={"text": "€" * 81}).get_json()
     assert (data["encoding"], data["segments"], data["units"]) == ("GSM-7", 2, 162)
-    assert client.get("/api/sms/segments", query_string={"text": "a" * 2000}).status_code == 413
+    assert client.get("/api/sms/segments", query_string={"text": "a" * 2000}).status_code == 422
 
 
 def test_state_database_migrations_are_recorded(client, app):

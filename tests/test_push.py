@@ -160,10 +160,10 @@ def test_targeting_by_language_topic_and_country(app, receiver):
 @pytest.mark.parametrize(
     "change,status",
     [
-        ({"endpoint": "https://evil.example/push/x"}, 422),
-        ({"endpoint": "https://10.0.0.1/push"}, 422),
-        ({"endpoint": "https://169.254.169.254/latest"}, 422),
-        ({"endpoint": "https://[::1]/push"}, 422),
+        ({"endpoint": "https://evil.example/push/x"}, 403),
+        ({"endpoint": "https://10.0.0.1/push"}, 403),
+        ({"endpoint": "https://169.254.169.254/latest"}, 403),
+        ({"endpoint": "https://[::1]/push"}, 403),
         ({"endpoint": "http://fcm.googleapis.com/fcm/send/x"}, 422),
         ({"endpoint": "https://user:pw@fcm.googleapis.com/x"}, 422),
         ({"keys": {"p256dh": "AAAA", "auth": "x"}}, 422),

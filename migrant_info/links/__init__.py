@@ -196,5 +196,5 @@ def segments_api() -> Response:
     """JSON: how `text` travels by SMS (encoding, segments, units, remaining, forcing chars)."""
     text = request.args.get("text", "")
     if len(text) > MAX_SMS_TEXT:
-        return jsonify({"error": f"text longer than {MAX_SMS_TEXT} characters"}), 413
+        return jsonify({"error": f"text longer than {MAX_SMS_TEXT} characters"}), 422
     return jsonify(asdict(sms.segments(text)))

@@ -49,9 +49,9 @@ def endpoint(url: object, allowed_hosts: list[str], insecure_hosts: list[str]) -
         except ValueError:
             pass
         else:
-            raise Invalid(422, "subscription.endpoint must name a push service, not an address")
+            raise Invalid(403, "subscription.endpoint must name a push service, not an address")
         if not any(fnmatch(host, pattern) for pattern in allowed_hosts):
-            raise Invalid(422, f"push service {host} is not allowed")
+            raise Invalid(403, f"push service {host} is not allowed")
     return url
 
 
