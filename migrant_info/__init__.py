@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import api, cli, config, content, db, editor, http, i18n, links, locales, push
 
@@ -19,6 +20,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.url_map.strict_slashes = True
     app.url_map.converters["lang"] = locales.LangConverter
     config.load(app, test_config)
+    if app.config["PROXY_COUNT"]:
+        # Trust X-Forwarded-* only from the configured number of proxies in front (a CDN,
+        # nginx); without this setting the headers are ignored, so clients cannot spoof them.
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     i18n.init_app(app)
     http.init_app(app)
     content.init_app(app)

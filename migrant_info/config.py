@@ -36,6 +36,8 @@ def defaults(app: Flask) -> dict:
         "PUSH_WORKERS": 64,
         "OFFLINE_PAGE_CACHE": 60,  # pages the service worker keeps besides packs and saved topics
         "PUSH_RATE_LIMIT": [30, 60],  # subscription requests per client per minute
+        "PROXY_COUNT": 0,  # proxies in front whose X-Forwarded-* headers are trusted
+        "TRUSTED_HOSTS": None,  # e.g. ["migrant.example.org"]: other Host headers get 400
         "EDITOR_MAX_BODY": 512 * 1024,  # a page with its front matter, in any script
         "EDITOR_IDLE_MINUTES": 30,
         "EDITOR_SESSION_HOURS": 12,

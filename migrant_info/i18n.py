@@ -5,7 +5,14 @@ from __future__ import annotations
 from flask import Flask, request
 from flask_babel import Babel
 
-from .locales import SOURCE_LANG, display_name, is_known_language, native_name, text_direction
+from .locales import (
+    SOURCE_LANG,
+    babel_locale,
+    display_name,
+    is_known_language,
+    native_name,
+    text_direction,
+)
 
 babel = Babel()
 
@@ -20,8 +27,9 @@ def url_language() -> str | None:
 
 
 def select_locale() -> str:
-    """Flask-Babel's locale: the URL's language, else the source language."""
-    return url_language() or SOURCE_LANG
+    """Flask-Babel's locale: the URL's language (as Babel spells it, pt_BR), else English."""
+    lang = url_language()
+    return str(babel_locale(lang)) if lang else SOURCE_LANG
 
 
 def init_app(app: Flask) -> None:

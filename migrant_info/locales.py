@@ -28,9 +28,12 @@ def babel_locale(lang: str) -> Locale | None:
     if not LANG_CODE.match(lang):
         return None
     try:
-        return Locale.parse(lang, sep="-")
+        loc = Locale.parse(lang, sep="-")
     except (UnknownLocaleError, ValueError):
         return None
+    # Babel drops subtags it does not know ("no-cache" parses as Norwegian): only a code that
+    # survives the round trip names a language.
+    return loc if str(loc).replace("_", "-").lower() == lang.lower() else None
 
 
 def is_known_language(lang: str) -> bool:
@@ -70,7 +73,8 @@ class LangConverter(BaseConverter):
     """URL segment that looks like a language code; the view decides if it has content."""
 
     # "api" is excluded in the pattern too, so OPTIONS on /api/… lists only the API's methods.
-    regex = r"(?!api(?:/|$))[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?"
+    # (No "/" in the pattern: werkzeug would then stop matching this segment on its own.)
+    regex = r"(?!api(?![A-Za-z0-9-]))[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?"
 
     def to_python(self, value: str) -> str:
         """Only codes Babel knows, so /api/… never reads as a page in a language 'api'."""

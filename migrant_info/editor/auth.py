@@ -13,6 +13,7 @@ from ipaddress import ip_address
 
 from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.exceptions import SecurityError
 
 from ..db import get_db
 from .accounts import User, user_by_id
@@ -23,9 +24,11 @@ class EditorSessionInterface(SecureCookieSessionInterface):
 
     def get_cookie_secure(self, app: Flask) -> bool:
         """Secure unless this very request is http://127.0.0.1 (or ::1, localhost)."""
-        if request and request.scheme == "http" and is_loopback(request.host):
-            return False
-        return True
+        try:
+            host = request.host if request else ""
+        except SecurityError:  # a Host outside TRUSTED_HOSTS: the 400 is on its way
+            return True
+        return not (request.scheme == "http" and is_loopback(host))
 
 
 def is_loopback(host: str) -> bool:

@@ -105,9 +105,9 @@ def languages():
     auth.require_role("admin")
     error, code = None, 200
     if request.method == "POST":
-        code_ = request.form.get("code", "").strip().replace("-", "_")[:20]
+        code_ = request.form.get("code", "").strip()[:20]
         if not is_known_language(code_) or code_ in ("data",):
-            error, code = f"'{code_}' is not a language code Babel knows (e.g. si, ta, pt_BR).", 400
+            error, code = f"'{code_}' is not a language code Babel knows (e.g. si, ta, pt-BR).", 400
         elif code_ in all_languages():
             error, code = f"{display_name(code_, 'en')} is already there.", 400
         else:
