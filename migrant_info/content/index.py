@@ -221,8 +221,10 @@ def build(
         raise BuildFailed(errors)
     on_discovered(len(pages))
     render_pages(pages, _previous_renders(index_path), progress)
+    # Builds run under build_lock, so any temporary file here is left by a killed build.
+    for stale in index_path.parent.glob(f".{index_path.name}.*.tmp"):
+        stale.unlink(missing_ok=True)
     tmp = index_path.with_name(f".{index_path.name}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
     try:
         extra = {"self_check": self_check, "routes": routes}
         write_index(tmp, pages, checksum, lines, directory, extra)

@@ -174,6 +174,8 @@ def save(
         current_text, current_hash = read(content_dir, loc)
         if current_hash != base_hash:
             raise Conflict(current_text or "", current_hash)
+        for stale in path.parent.glob(f".{path.name}.*.tmp"):  # left by a killed save
+            stale.unlink(missing_ok=True)
         atomic_write(path, data)
         return record_revision(conn, loc.rel, author, action, text, page.file_hash)
 
