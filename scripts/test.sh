@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# One command from a fresh checkout to the whole test suite: lint, format, pytest (browser tests
-# included, in Debian's Chromium). Extra arguments go to pytest.
+# One command from a fresh checkout to the whole test suite: lint, format, dependency audit,
+# pytest (browser tests included, in Debian's Chromium). Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x /usr/bin/chromium ] || ! command -v java >/dev/null || ! command -v msgfmt >/dev/null; then
@@ -12,4 +12,5 @@ fi
 scripts/setup.sh --test
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+.venv/bin/python scripts/audit.py
 exec .venv/bin/python -m pytest "$@"
