@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 from html.parser import HTMLParser
+from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -127,3 +129,16 @@ def test_any_bytes_give_a_page_or_a_clear_error(tmp_path, data):
         assert error.path == "en/rights/fuzz.md" and error.reason
     else:
         assert page.title and len(page.summary) <= 160
+
+
+XSS_VECTORS = (Path(__file__).parent / "fixtures" / "xss-vectors.txt").read_text().splitlines()
+
+
+@pytest.mark.parametrize("vector", XSS_VECTORS)
+def test_known_filter_evasion_vectors_are_inert(vector):
+    """Vectors in the style of the OWASP XSS filter-evasion cheat sheet, raw and in a page."""
+    for markdown in (vector, f"Text before.\n\n{vector}\n\nText after.", f"- item {vector}"):
+        html, _ = render_markdown(markdown)
+        parser = ActiveContent()
+        parser.feed(html)
+        assert parser.found == [], (vector, html)
