@@ -7,6 +7,7 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
+import brotli
 from flask import Flask, Response, current_app, request, url_for
 
 CSP = "; ".join(
@@ -82,18 +83,23 @@ def cache_static(response: Response) -> Response:
 
 COMPRESSIBLE = ("text/", "application/json", "application/manifest+json", "image/svg+xml")
 MIN_COMPRESS = 512
+ENCODINGS = ["br", "gzip"]  # server preference when the client weighs them equally
 
 
 @lru_cache(maxsize=512)
-def _gzip(body: bytes) -> bytes:
+def _encode(body: bytes, encoding: str) -> bytes:
+    """One body compressed once per encoding; the memo makes the slow, small brotli affordable."""
+    if encoding == "br":
+        return brotli.compress(body, quality=11)
     return gzip.compress(body, compresslevel=6, mtime=0)
 
 
 def compress(response: Response) -> Response:
-    """gzip what readers download, once per distinct body (memoised), when the client accepts it."""
+    """brotli or gzip, whichever the client prefers, once per distinct body (memoised)."""
+    encoding = request.accept_encodings.best_match(ENCODINGS)
     if (
         response.status_code != 200
-        or "gzip" not in request.headers.get("Accept-Encoding", "")
+        or encoding is None
         or response.headers.get("Content-Encoding")
         or not (response.mimetype or "").startswith(COMPRESSIBLE)
         or response.is_streamed
@@ -104,8 +110,11 @@ def compress(response: Response) -> Response:
     body = response.get_data()
     if len(body) < MIN_COMPRESS:
         return response
-    response.set_data(_gzip(body))
-    response.headers["Content-Encoding"] = "gzip"
+    private = "no-store" in response.headers.get("Cache-Control", "")
+    # Personal pages (the editors' area) are compressed but never kept in the shared memo.
+    data = _encode.__wrapped__(body, encoding) if private else _encode(body, encoding)
+    response.set_data(data)
+    response.headers["Content-Encoding"] = encoding
     response.vary.add("Accept-Encoding")
     return response
 

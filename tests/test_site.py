@@ -239,18 +239,35 @@ def test_site_page_links_resolve(client):
     assert client.get("/en/trafficking/helplines").status_code == 200
 
 
-def test_pages_are_gzipped_when_accepted_and_revalidate_across_encodings(client):
+@pytest.mark.parametrize(
+    "accept, encoding",
+    [("gzip", "gzip"), ("gzip, deflate, br", "br"), ("br;q=0.5, gzip", "gzip"), ("br", "br"),
+     ("identity", None), ("", None)],
+)  # fmt: skip
+def test_pages_are_compressed_as_accepted_and_revalidate_across_encodings(client, accept, encoding):
     import gzip
 
-    plain = client.get("/en/rights/passport")
-    packed = client.get("/en/rights/passport", headers={"Accept-Encoding": "gzip, br"})
-    assert packed.headers["Content-Encoding"] == "gzip"
-    assert "Accept-Encoding" in packed.headers["Vary"]
-    assert gzip.decompress(packed.data) == plain.data
-    assert len(packed.data) < len(plain.data) / 2
+    import brotli
+
+    plain = client.get("/en/rights/passport", headers={"Accept-Encoding": "identity"})
+    packed = client.get("/en/rights/passport", headers={"Accept-Encoding": accept})
+    assert packed.headers.get("Content-Encoding") == encoding
+    if encoding:
+        assert "Accept-Encoding" in packed.headers["Vary"]
+        decode = brotli.decompress if encoding == "br" else gzip.decompress
+        assert decode(packed.data) == plain.data
+        assert len(packed.data) < len(plain.data) / 2
     etag = packed.headers["ETag"]
-    assert etag.startswith('W/"')
+    assert etag.startswith('W/"') and etag == plain.headers["ETag"]  # one ETag for every encoding
     again = client.get(
         "/en/rights/passport", headers={"If-None-Match": etag, "Accept-Encoding": "gzip"}
     )
     assert again.status_code == 304
+
+
+def test_brotli_is_smaller_than_gzip_for_reader_pages(client):
+    sizes = {
+        enc: len(client.get("/en/rights/passport", headers={"Accept-Encoding": enc}).data)
+        for enc in ("gzip", "br")
+    }
+    assert sizes["br"] < sizes["gzip"]
