@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import api, cli, config, content, db, editor, http, i18n, links, locales, push
+from . import api, cli, config, content, db, editor, http, i18n, links, locales, pagecache, push
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -26,8 +26,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     i18n.init_app(app)
+    pagecache.init_store(app)  # first registered, so it sees the finished response
     http.init_app(app)
     content.init_app(app)
+    pagecache.init_lookup(app)  # after the index freshness check
     db.init_app(app)
     links.init_app(app)
     push.init_app(app)

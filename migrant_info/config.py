@@ -36,6 +36,8 @@ def defaults(app: Flask) -> dict:
         "PUSH_WORKERS": 64,
         "OFFLINE_PAGE_CACHE": 60,  # pages the service worker keeps besides packs and saved topics
         "PUSH_RATE_LIMIT": [30, 60],  # subscription requests per client per minute
+        "PAGE_CACHE_ENTRIES": 2000,  # finished reader responses kept per process (0: none)
+        "PAGE_CACHE_BYTES": 32 * 1024 * 1024,
         "PROXY_COUNT": 0,  # proxies in front whose X-Forwarded-* headers are trusted
         "TRUSTED_HOSTS": None,  # e.g. ["migrant.example.org"]: other Host headers get 400
         "EDITOR_MAX_BODY": 512 * 1024,  # a page with its front matter, in any script

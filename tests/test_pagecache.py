@@ -1,0 +1,81 @@
+"""The in-process cache of finished reader responses."""
+
+from __future__ import annotations
+
+import pytest
+
+from migrant_info.pagecache import PageCache, Stored
+from tests.conftest import log_in
+
+
+def cache(app) -> PageCache:
+    return app.extensions["page_cache"]
+
+
+def test_second_request_is_replayed_byte_for_byte(app, client):
+    first = client.get("/en/rights/passport", headers={"Accept-Encoding": "gzip"})
+    hits = cache(app).hits
+    second = client.get("/en/rights/passport", headers={"Accept-Encoding": "gzip"})
+    assert cache(app).hits == hits + 1
+    assert second.data == first.data and second.headers["ETag"] == first.headers["ETag"]
+    for name in ("Content-Encoding", "Cache-Control", "Content-Security-Policy", "Vary"):
+        assert second.headers[name] == first.headers[name]
+
+
+def test_each_encoding_is_kept_apart(client):
+    plain = client.get("/en/rights/passport", headers={"Accept-Encoding": "identity"})
+    client.get("/en/rights/passport", headers={"Accept-Encoding": "br"})
+    again = client.get("/en/rights/passport", headers={"Accept-Encoding": "identity"})
+    assert again.data == plain.data and "Content-Encoding" not in again.headers
+
+
+def test_replayed_pages_answer_conditional_requests_and_head(client):
+    etag = client.get("/en/rights/passport").headers["ETag"]
+    assert client.get("/en/rights/passport", headers={"If-None-Match": etag}).status_code == 304
+    head = client.head("/en/rights/passport")
+    assert head.status_code == 200 and head.data == b""
+
+
+def test_a_content_change_retires_cached_pages(app, accounts, content_dir):
+    reader = app.test_client()
+    assert "राहदानी" in reader.get("/ne/rights/passport").text
+    editor = app.test_client()
+    log_in(editor, "eddie")
+    page = editor.get("/editor/ne/rights/passport").text
+    from tests.test_editor_pages import submit
+
+    assert (
+        submit(editor, "/editor/ne/rights/passport", page, para=["बिलकुल नयाँ पाठ।"]).status_code
+        == 303
+    )
+    assert "बिलकुल नयाँ पाठ।" in reader.get("/ne/rights/passport").text
+
+
+@pytest.mark.parametrize("url", ["/en/notices", "/api/push/key", "/editor/login"])
+def test_state_and_personal_responses_are_never_stored(app, accounts, client, url):
+    client.get(url)
+    client.get(url)
+    assert not any(url == key[1] for key in cache(app).items)
+
+
+def test_bounds_drop_the_least_recently_used():
+    small = PageCache(entries=2, max_bytes=80)
+    for name in ("a", "b", "c"):
+        small.put((name,), Stored(200, (), b"x" * 10))
+    assert list(small.items) == [("b",), ("c",)]
+    small.get(("b",))
+    small.put(("d",), Stored(200, (), b"x" * 10))
+    assert list(small.items) == [("b",), ("d",)]
+    small.put(("huge",), Stored(200, (), b"x" * 11))  # over an eighth of the byte budget
+    assert ("huge",) not in small.items and small.size == 20
+
+
+def test_cache_can_be_turned_off(tmp_path, content_dir):
+    from migrant_info import create_app
+
+    app = create_app({"TESTING": True, "INSTANCE_DIR": str(tmp_path / "i"),
+                      "CONTENT_DIR": str(content_dir), "PAGE_CACHE_ENTRIES": 0})  # fmt: skip
+    client = app.test_client()
+    client.get("/en/")
+    client.get("/en/")
+    assert cache(app).hits == 0 and not cache(app).items
