@@ -84,3 +84,27 @@ def test_html_is_valid(shipped_server, tmp_path):
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_editor_pages_have_no_violations(page, app, accounts, live_server):
+    """The editors' area is used for hours at a time: it meets the same bar as reader pages."""
+    from tests.conftest import PASSWORDS
+
+    page.goto(live_server.url + "/editor/login")
+    axe = Axe()
+    failures = []
+    results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    if results.violations_count:
+        failures.append(f"login: {results.generate_report()}")
+    page.fill("#name", "root")
+    page.fill("#password", PASSWORDS["root"])
+    page.click("button[type=submit]")
+    page.wait_for_url(live_server.url + "/editor/")
+    for url in ["/editor/", "/editor/ne/rights/passport", "/editor/ne/rights/wages",
+                "/editor/en/rights/passport", "/editor/new", "/editor/languages",
+                "/editor/ne/rights/passport/revisions"]:  # fmt: skip
+        page.goto(live_server.url + url)
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        if results.violations_count:
+            failures.append(f"{url}: {results.generate_report()}")
+    assert not failures, "\n".join(failures)
