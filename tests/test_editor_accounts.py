@@ -104,3 +104,30 @@ def test_users_cli_refuses_weak_password_and_unknown_account(runner):
     assert weak.exit_code != 0 and "Try a longer phrase" in weak.output
     missing = runner.invoke(args=["users", "disable", "ghost"])
     assert missing.exit_code != 0 and "No account named 'ghost'" in missing.output
+
+
+def test_admins_manage_accounts_in_the_browser(app, accounts):
+    from tests.conftest import csrf_token, log_in
+
+    root, ana = app.test_client(), app.test_client()
+    log_in(root, "root")
+    log_in(ana, "ana")
+    assert ana.get("/editor/users").status_code == 403
+    page = root.get("/editor/users").text
+    made = root.post("/editor/users", data={"csrf_token": csrf_token(page), "name": "sita",
+                                            "role": "translator", "langs": "bn"})  # fmt: skip
+    assert made.status_code == 200 and "Added sita" in made.text
+    password = made.text.split("privately): <code>")[1].split("<")[0]
+    sita = app.test_client()
+    assert log_in(sita, "sita", password).status_code == 303
+    bad = root.post("/editor/users", data={"csrf_token": csrf_token(page), "name": "x y",
+                                           "role": "editor"})  # fmt: skip
+    assert bad.status_code == 422 and "Names use" in bad.text
+    root.post("/editor/users/ana/disable", data={"csrf_token": csrf_token(page)})
+    assert ana.get("/editor/").status_code == 302  # her session ended
+    self_disable = root.post("/editor/users/root/disable", data={"csrf_token": csrf_token(page)})
+    assert "cannot disable your own" in root.get(self_disable.headers["Location"]).text
+    reset = root.post("/editor/users/sita/reset-password", data={"csrf_token": csrf_token(page)})
+    shown = root.get(reset.headers["Location"]).text
+    assert "New password for sita" in shown
+    assert sita.get("/editor/").status_code == 302  # a reset ends the old sessions
