@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import api, cli, config, content, db, editor, http, i18n, links, locales, push
+from . import api, cli, config, content, db, editor, http, i18n, links, locales, push, stats
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -26,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     links.init_app(app)
     push.init_app(app)
     editor.init_app(app)
+    stats.init_app(app)
 
     from .links import bp as links_bp
     from .offline import bp as offline_bp
