@@ -13,6 +13,9 @@ from ..editor.auth import client_key
 from . import SITE, bp, export, feedback, recorder, store
 
 
+FEEDBACK_MAX_BODY = 8 * 1024  # the answer is capped at 500 characters; 8 KB holds any script
+
+
 def _no_store(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -22,6 +25,7 @@ def _no_store(response: Response) -> Response:
 def helpful(lang: str) -> Response:
     """Count a yes or no for a page; after a no, offer the short 'what was missing?' box."""
     require_language(lang)
+    request.max_content_length = FEEDBACK_MAX_BODY
     form = request.form
     topic, slug = form.get("topic", ""), form.get("slug", "")
     if (topic and topic not in TOPICS) or not SLUG.match(slug):
