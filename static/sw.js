@@ -41,7 +41,9 @@ async function fetchAll(cacheName, urls, progress, kind) {
 }
 
 async function cachePack(lang) {
-  const response = await fetch("/api/offline/" + lang + ".json", prefetch("pack"));
+  // Pages ask for the pack on every load: only the first storing (per site version) is a save.
+  const had = await (await caches.open(pack(lang))).match("/api/offline/" + lang + ".json");
+  const response = await fetch("/api/offline/" + lang + ".json", prefetch(had ? "refresh" : "pack"));
   if (!response.ok) return;
   await store(pack(lang), "/api/offline/" + lang + ".json", response.clone());
   const list = await response.json();
