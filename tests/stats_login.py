@@ -18,10 +18,14 @@ def log_in(app, client, name: str = "eddie", role: str = "editor", langs: tuple 
         add_user(conn, name, role, PASSWORD, list(langs))
     page = client.get("/editor/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
-    response = client.post("/editor/login", data={"name": name, "password": PASSWORD, "csrf_token": token})
+    response = client.post(
+        "/editor/login", data={"name": name, "password": PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 303
 
 
 def csrf(client, path: str = "/editor/stats") -> str:
     """A CSRF token from an editor page."""
-    return re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).get_data(as_text=True))[1]
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).get_data(as_text=True))[
+        1
+    ]

@@ -25,8 +25,16 @@ def rows(app, metric=None):
 
 
 def test_page_views_are_counted_per_page_and_language(app, client):
-    for url in ("/en/", "/en/rights/", "/en/rights/passport", "/en/rights/passport", "/ne/rights/passport",
-                "/en/safety", "/en/notices", "/en/trafficking/self-check"):
+    for url in (
+        "/en/",
+        "/en/rights/",
+        "/en/rights/passport",
+        "/en/rights/passport",
+        "/ne/rights/passport",
+        "/en/safety",
+        "/en/notices",
+        "/en/trafficking/self-check",
+    ):
         assert client.get(url).status_code == 200
     views = rows(app, "view")
     assert views[("view", "en", "rights", "passport", "")] == 2
@@ -55,8 +63,13 @@ def test_conditional_requests_count_as_views(app, client):
 
 
 def test_packs_and_saves_count_as_offline_saves(app, client):
-    assert client.get("/api/offline/en.json", headers={"X-Migrant-Prefetch": "pack"}).status_code == 200
-    client.get("/en/", headers={"X-Migrant-Prefetch": "pack"})  # a page of the pack: not counted again
+    assert (
+        client.get("/api/offline/en.json", headers={"X-Migrant-Prefetch": "pack"}).status_code
+        == 200
+    )
+    client.get(
+        "/en/", headers={"X-Migrant-Prefetch": "pack"}
+    )  # a page of the pack: not counted again
     client.get("/en/rights/passport", headers={"X-Migrant-Prefetch": "save"})
     client.get("/en/rights/wages", headers={"X-Migrant-Prefetch": "save"})
     saves = rows(app, "offline_save")
@@ -86,7 +99,10 @@ def test_searches_count_hashed_queries_and_empty_results(app, client):
 
 def test_tool_uses_count_submissions_never_answers(app, client):
     client.post("/en/trafficking/self-check", data={"q1": "yes", "country": "NP"})
-    client.post("/en/remittances/calculator", data={"amount": "200", "mid_rate": "133.50", "rate_1": "130.83"})
+    client.post(
+        "/en/remittances/calculator",
+        data={"amount": "200", "mid_rate": "133.50", "rate_1": "130.83"},
+    )
     uses = rows(app, "tool_use")
     assert uses == {
         ("tool_use", "en", "trafficking", "self-check", ""): 1,
@@ -137,10 +153,18 @@ def test_nothing_identifying_in_the_database_or_the_responses(app, client):
     responses = [
         client.get("/en/rights/passport", headers=headers, environ_base=env),
         client.get("/en/search?q=passport", headers=headers, environ_base=env),
-        client.post("/en/feedback", data={"topic": "rights", "slug": "passport", "helpful": "no"},
-                    headers=headers, environ_base=env),
-        client.post("/en/feedback", data={"topic": "rights", "slug": "passport", "comment": "fees"},
-                    headers=headers, environ_base=env),
+        client.post(
+            "/en/feedback",
+            data={"topic": "rights", "slug": "passport", "helpful": "no"},
+            headers=headers,
+            environ_base=env,
+        ),
+        client.post(
+            "/en/feedback",
+            data={"topic": "rights", "slug": "passport", "comment": "fees"},
+            headers=headers,
+            environ_base=env,
+        ),
     ]
     for response in responses:
         assert "Set-Cookie" not in response.headers
@@ -152,12 +176,19 @@ def test_nothing_identifying_in_the_database_or_the_responses(app, client):
     for secret in ("203.0.113.77", "UniqueAgentString", "referrer.example", "cookie-value-88"):
         assert secret.encode() not in raw
     with closing(db.connect(db.path_for(app))) as conn:
-        tables = [r[0] for r in conn.execute("select name from sqlite_master where name like 'stats%'")]
+        tables = [
+            r[0] for r in conn.execute("select name from sqlite_master where name like 'stats%'")
+        ]
         for table in tables:
             columns = {r[1] for r in conn.execute(f"pragma table_info({table})")}
             assert not columns & {"ip", "address", "user_agent", "referrer", "cookie", "timestamp"}
         # Days only: no time of day anywhere in the counts or the answers.
-        days = [r[0] for r in conn.execute("select day from stats_daily union select day from stats_feedback")]
+        days = [
+            r[0]
+            for r in conn.execute(
+                "select day from stats_daily union select day from stats_feedback"
+            )
+        ]
         assert days and all(len(day) == 10 for day in days)
 
 
@@ -175,8 +206,9 @@ assert app.extensions["stats"].pending() == 1
 
 def test_counts_are_written_when_the_process_ends(tmp_path, content_dir):
     instance = tmp_path / "instance"
-    subprocess.run([sys.executable, "-c", SHUTDOWN, str(instance), str(content_dir)], check=True,
-                   timeout=120)
+    subprocess.run(
+        [sys.executable, "-c", SHUTDOWN, str(instance), str(content_dir)], check=True, timeout=120
+    )
     with closing(db.connect(instance / db.DB_NAME)) as conn:
         count = conn.execute(
             "select count from stats_daily where metric = 'view' and slug = 'passport'"
@@ -187,7 +219,13 @@ def test_counts_are_written_when_the_process_ends(tmp_path, content_dir):
 def test_counting_can_be_switched_off(tmp_path, content_dir):
     from migrant_info import create_app
 
-    app = create_app({"TESTING": True, "INSTANCE_DIR": str(tmp_path / "i"),
-                      "CONTENT_DIR": str(content_dir), "STATS_ENABLED": False})
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_DIR": str(tmp_path / "i"),
+            "CONTENT_DIR": str(content_dir),
+            "STATS_ENABLED": False,
+        }
+    )
     app.test_client().get("/en/rights/passport")
     assert recorder(app).pending() == 0

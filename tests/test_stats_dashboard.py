@@ -15,8 +15,13 @@ def test_the_dashboard_needs_a_login(client):
 
 
 def test_dashboard_shows_what_readers_did(app, client):
-    for url in ("/ne/rights/wages", "/ne/rights/wages", "/ne/rights/passport", "/en/rights/wages",
-                "/en/search?q=zzzqqq"):
+    for url in (
+        "/ne/rights/wages",
+        "/ne/rights/wages",
+        "/ne/rights/passport",
+        "/en/rights/wages",
+        "/en/search?q=zzzqqq",
+    ):
         assert client.get(url).status_code == 200
     client.post("/en/feedback", data={"topic": "rights", "slug": "wages", "helpful": "no"})
     log_in(app, client)
@@ -55,7 +60,9 @@ def test_bar_chart_escapes_labels_and_scales_to_the_largest_value():
 
 
 def test_line_chart_draws_one_line_per_series():
-    svg = charts.line_chart("l", "Views", ["2026-01-01", "2026-01-02"], {"rights": [1, 3], "_site": [0, 0]})
+    svg = charts.line_chart(
+        "l", "Views", ["2026-01-01", "2026-01-02"], {"rights": [1, 3], "_site": [0, 0]}
+    )
     root = ET.fromstring(svg)
     lines = root.findall("{http://www.w3.org/2000/svg}polyline")
     assert len(lines) == 2 and len(lines[0].get("points").split()) == 2

@@ -45,7 +45,9 @@ def test_json_api_suppresses_small_cells_and_a_complement(seeded, client):
     assert "Set-Cookie" not in response.headers
     data = response.get_json()
     assert data["k"] == 10 and data["from"] == DAY1 and data["to"] == DAY2
-    cells = {(r["lang"], r["topic"], r["slug"]): r["count"] for r in data["rows"] if r["row"] == "cell"}
+    cells = {
+        (r["lang"], r["topic"], r["slug"]): r["count"] for r in data["rows"] if r["row"] == "cell"
+    }
     totals = {r["lang"]: r["count"] for r in data["rows"] if r["row"] == "total"}
     assert cells[("en", "rights", "wages")] is None
     assert cells[("en", "trafficking", "helplines")] is None  # the complementary cell
@@ -87,19 +89,53 @@ def test_today_is_never_published(app, client):
 
 
 def test_cli_exports_csv_and_json(seeded, runner):
-    result = runner.invoke(args=["stats", "export", "--from", DAY1, "--to", DAY2, "--format", "json",
-                                 "--period", "all"])
+    result = runner.invoke(
+        args=[
+            "stats",
+            "export",
+            "--from",
+            DAY1,
+            "--to",
+            DAY2,
+            "--format",
+            "json",
+            "--period",
+            "all",
+        ]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert set(data["metrics"]) == set(store.METRICS)
     views = data["metrics"]["view"]
-    assert {r["lang"]: r["count"] for r in views if r["row"] == "total"} == {"en": 80, "ne": 44, "ar": None}
-    result = runner.invoke(args=["stats", "export", "--from", DAY1, "--to", DAY2, "--format", "csv",
-                                 "--metric", "helpful_yes", "--metric", "helpful_no", "--period", "all"])
+    assert {r["lang"]: r["count"] for r in views if r["row"] == "total"} == {
+        "en": 80,
+        "ne": 44,
+        "ar": None,
+    }
+    result = runner.invoke(
+        args=[
+            "stats",
+            "export",
+            "--from",
+            DAY1,
+            "--to",
+            DAY2,
+            "--format",
+            "csv",
+            "--metric",
+            "helpful_yes",
+            "--metric",
+            "helpful_no",
+            "--period",
+            "all",
+        ]
+    )
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.output)))
-    assert {(r["metric"], r["row"], r["count"]) for r in rows} >= {("helpful_yes", "cell", "11"),
-                                                                  ("helpful_no", "cell", "10")}
+    assert {(r["metric"], r["row"], r["count"]) for r in rows} >= {
+        ("helpful_yes", "cell", "11"),
+        ("helpful_no", "cell", "10"),
+    }
     bad = runner.invoke(args=["stats", "export", "--from", "soon"])
     assert bad.exit_code != 0
 
@@ -107,7 +143,9 @@ def test_cli_exports_csv_and_json(seeded, runner):
 def test_csv_cannot_smuggle_spreadsheet_formulas(app, runner):
     with closing(db.connect(db.path_for(app))) as conn:
         db.migrate(conn)
-        store.add_counts(conn, {(DAY1, "search", "en", "", "", "h"): 12, (DAY2, "search", "en", "", "", "h"): 1})
+        store.add_counts(
+            conn, {(DAY1, "search", "en", "", "", "h"): 12, (DAY2, "search", "en", "", "", "h"): 1}
+        )
         store.reveal_queries(conn, {("en", "h"): "=HYPERLINK(1)"}, 10, 2)
     out = runner.invoke(args=["stats", "export", "--metric", "search", "--period", "all"]).output
     assert "'=HYPERLINK(1)" in out and "\n=HYPERLINK" not in out and ",=HYPERLINK" not in out
@@ -124,7 +162,10 @@ def test_cli_rollup(runner, app):
 def table(html: str, table_id: str) -> list[list[str]]:
     body = re.search(rf'<table class="matrix" id="{table_id}">(.*?)</table>', html, re.S)[1]
     return [
-        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+        [
+            re.sub(r"<[^>]+>", "", cell).strip()
+            for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+        ]
         for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body.split("<tbody>")[1], re.S)
     ]
 
@@ -133,20 +174,36 @@ def test_export_matches_the_dashboard(seeded, client):
     log_in(seeded, client)
     html = client.get(f"/editor/stats?from={DAY1}&to={DAY2}").get_data(as_text=True)
     dashboard = {row[0].split(" – ")[0]: int(row[1]) for row in table(html, "table-languages")}
-    published = client.get(f"/api/stats/view.json?from={DAY1}&to={DAY2}&period=all").get_json()["rows"]
+    published = client.get(f"/api/stats/view.json?from={DAY1}&to={DAY2}&period=all").get_json()[
+        "rows"
+    ]
     totals = {r["lang"]: r["count"] for r in published if r["row"] == "total"}
     assert dashboard == {"en": 80, "ne": 44, "ar": 2}
     for lang, count in totals.items():
         assert count is None or count == dashboard[lang]
     helpful = {row[0]: (int(row[1]), int(row[2])) for row in table(html, "table-helpful")}
-    yes = client.get(f"/api/stats/helpful_yes.json?from={DAY1}&to={DAY2}&period=all").get_json()["rows"]
-    no = client.get(f"/api/stats/helpful_no.json?from={DAY1}&to={DAY2}&period=all").get_json()["rows"]
-    cell = lambda rows: next(r["count"] for r in rows if r["row"] == "cell" and r["slug"] == "passport")  # noqa: E731
+    yes = client.get(f"/api/stats/helpful_yes.json?from={DAY1}&to={DAY2}&period=all").get_json()[
+        "rows"
+    ]
+    no = client.get(f"/api/stats/helpful_no.json?from={DAY1}&to={DAY2}&period=all").get_json()[
+        "rows"
+    ]
+
+    def cell(rows):
+        return next(r["count"] for r in rows if r["row"] == "cell" and r["slug"] == "passport")
+
     assert helpful["rights/passport"] == (cell(yes), cell(no)) == (11, 10)
     per_day = table(html, "table-topics")
     rights = [row for row in per_day if row[0] == DAY1][0][1]  # the first column is rights
-    day_rows = client.get(f"/api/stats/view.json?from={DAY1}&to={DAY1}&period=day").get_json()["rows"]
-    assert int(rights) == 40 + 3 + 30 + 14 + 2 == sum(
-        r["count"] or SEED[(DAY1, "view", r["lang"], r["topic"], r["slug"], "")]
-        for r in day_rows if r["row"] == "cell" and r["topic"] == "rights"
+    day_rows = client.get(f"/api/stats/view.json?from={DAY1}&to={DAY1}&period=day").get_json()[
+        "rows"
+    ]
+    assert (
+        int(rights)
+        == 40 + 3 + 30 + 14 + 2
+        == sum(
+            r["count"] or SEED[(DAY1, "view", r["lang"], r["topic"], r["slug"], "")]
+            for r in day_rows
+            if r["row"] == "cell" and r["topic"] == "rights"
+        )
     )

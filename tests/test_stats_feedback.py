@@ -35,7 +35,9 @@ def test_yes_is_counted_and_thanked_in_the_readers_language(app, client):
     assert response.headers["Cache-Control"] == "no-store" and "Set-Cookie" not in response.headers
     recorder(app).flush()
     with closing(db.connect(db.path_for(app))) as conn:
-        row = conn.execute("select lang, topic, slug, count from stats_daily where metric = 'helpful_yes'").fetchone()
+        row = conn.execute(
+            "select lang, topic, slug, count from stats_daily where metric = 'helpful_yes'"
+        ).fetchone()
     assert tuple(row) == ("ne", "rights", "passport", 1)
 
 
@@ -58,8 +60,18 @@ def test_an_empty_comment_stores_nothing(app, client):
 
 
 def test_unknown_pages_and_answers_are_refused(client):
-    assert client.post("/en/feedback", data={"topic": "rights", "slug": "nope", "helpful": "yes"}).status_code == 404
-    assert client.post("/en/feedback", data={"topic": "evil", "slug": "passport", "helpful": "yes"}).status_code == 404
+    assert (
+        client.post(
+            "/en/feedback", data={"topic": "rights", "slug": "nope", "helpful": "yes"}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            "/en/feedback", data={"topic": "evil", "slug": "passport", "helpful": "yes"}
+        ).status_code
+        == 404
+    )
     assert client.post("/zz/feedback", data={**PAGE, "helpful": "yes"}).status_code == 404
     assert client.post("/en/feedback", data={**PAGE, "helpful": "maybe"}).status_code == 400
     assert client.post("/en/feedback", data={**PAGE, "comment": "x" * 9000}).status_code == 413
@@ -67,22 +79,43 @@ def test_unknown_pages_and_answers_are_refused(client):
 
 @pytest.fixture
 def limited(tmp_path, content_dir):
-    return create_app({"TESTING": True, "INSTANCE_DIR": str(tmp_path / "instance"),
-                       "CONTENT_DIR": str(content_dir), "STATS_FEEDBACK_LIMIT": [3, 3600]})
+    return create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_DIR": str(tmp_path / "instance"),
+            "CONTENT_DIR": str(content_dir),
+            "STATS_FEEDBACK_LIMIT": [3, 3600],
+        }
+    )
 
 
 def test_rate_limit_holds_across_app_instances_and_is_per_client(limited, tmp_path, content_dir):
-    other_process = create_app({"TESTING": True, "INSTANCE_DIR": str(tmp_path / "instance"),
-                                "CONTENT_DIR": str(content_dir), "STATS_FEEDBACK_LIMIT": [3, 3600],
-                                "SECRET_KEY": limited.config["SECRET_KEY"]})
+    other_process = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_DIR": str(tmp_path / "instance"),
+            "CONTENT_DIR": str(content_dir),
+            "STATS_FEEDBACK_LIMIT": [3, 3600],
+            "SECRET_KEY": limited.config["SECRET_KEY"],
+        }
+    )
     me = {"REMOTE_ADDR": "198.51.100.7"}
     first, second = limited.test_client(), other_process.test_client()
-    codes = [first.post("/en/feedback", data={**PAGE, "helpful": "no"}, environ_base=me).status_code for _ in range(2)]
-    codes.append(second.post("/en/feedback", data={**PAGE, "comment": "x"}, environ_base=me).status_code)
+    codes = [
+        first.post("/en/feedback", data={**PAGE, "helpful": "no"}, environ_base=me).status_code
+        for _ in range(2)
+    ]
+    codes.append(
+        second.post("/en/feedback", data={**PAGE, "comment": "x"}, environ_base=me).status_code
+    )
     blocked = second.post("/en/feedback", data={**PAGE, "comment": "y"}, environ_base=me)
     assert codes == [200, 200, 200] and blocked.status_code == 429
     assert "Please try again later" in blocked.get_data(as_text=True)
-    someone_else = first.post("/en/feedback", data={**PAGE, "helpful": "yes"}, environ_base={"REMOTE_ADDR": "198.51.100.8"})
+    someone_else = first.post(
+        "/en/feedback",
+        data={**PAGE, "helpful": "yes"},
+        environ_base={"REMOTE_ADDR": "198.51.100.8"},
+    )
     assert someone_else.status_code == 200
     assert [c["text"] for c in comments(limited)] == ["x"]
     with closing(db.connect(db.path_for(limited))) as conn:
@@ -94,12 +127,27 @@ def test_editors_hide_and_delete_answers(app, client):
     client.post("/en/feedback", data={**PAGE, "comment": "call me on 555"})
     client.post("/en/feedback", data={**PAGE, "comment": "more on wages"})
     first, second = (c["id"] for c in comments(app))
-    assert client.post(f"/editor/stats/feedback/{first}", data={"action": "hide"}).status_code in (400, 302)
+    assert client.post(f"/editor/stats/feedback/{first}", data={"action": "hide"}).status_code in (
+        400,
+        302,
+    )
     log_in(app, client)
     token = csrf(client)
-    assert client.post(f"/editor/stats/feedback/{first}", data={"action": "hide", "csrf_token": token}).status_code == 303
-    assert client.post(f"/editor/stats/feedback/{second}", data={"action": "delete", "csrf_token": token}).status_code == 303
-    assert client.post(f"/editor/stats/feedback/{first}", data={"action": "hide"}).status_code == 400  # no token
+    assert (
+        client.post(
+            f"/editor/stats/feedback/{first}", data={"action": "hide", "csrf_token": token}
+        ).status_code
+        == 303
+    )
+    assert (
+        client.post(
+            f"/editor/stats/feedback/{second}", data={"action": "delete", "csrf_token": token}
+        ).status_code
+        == 303
+    )
+    assert (
+        client.post(f"/editor/stats/feedback/{first}", data={"action": "hide"}).status_code == 400
+    )  # no token
     assert [(c["id"], c["hidden"]) for c in comments(app)] == [(first, 1)]
     assert "(hidden) call me on 555" in client.get("/editor/stats").get_data(as_text=True)
 
@@ -110,5 +158,8 @@ def test_translators_see_answers_but_cannot_moderate(app, client):
     html = client.get("/editor/stats").get_data(as_text=True)
     assert "more on wages" in html and 'value="delete"' not in html
     [comment] = comments(app)
-    response = client.post(f"/editor/stats/feedback/{comment['id']}", data={"action": "delete", "csrf_token": csrf(client)})
+    response = client.post(
+        f"/editor/stats/feedback/{comment['id']}",
+        data={"action": "delete", "csrf_token": csrf(client)},
+    )
     assert response.status_code == 403 and len(comments(app)) == 1

@@ -38,7 +38,9 @@ def test_a_query_text_is_kept_only_after_k_searches_on_enough_days(conn):
 def test_rare_queries_are_published_pooled_without_text(conn):
     store.add_counts(conn, {("2026-01-05", "search", "en", "", "", "h1"): 2,
                             ("2026-01-05", "search", "en", "", "", "h2"): 3})  # fmt: skip
-    rows = store.with_query_texts(conn, store.counts(conn, "search", "2026-01-01", "2026-01-31", "all"))
+    rows = store.with_query_texts(
+        conn, store.counts(conn, "search", "2026-01-01", "2026-01-31", "all")
+    )
     assert rows == [{"period": "", "lang": "en", "topic": "", "slug": "", "detail": store.OTHER_QUERIES,
                      "count": 5}]  # fmt: skip
 
@@ -52,7 +54,9 @@ def test_rollup_moves_old_days_into_months_and_keeps_totals(conn):
     })  # fmt: skip
     before = store.counts(conn, "view", "2026-01-01", "2026-06-30", "all")
     assert store.rollup(conn, retention_days=30, today=today) == 2
-    assert [tuple(r) for r in conn.execute("select month, count from stats_monthly")] == [("2026-01", 10)]
+    assert [tuple(r) for r in conn.execute("select month, count from stats_monthly")] == [
+        ("2026-01", 10)
+    ]
     assert [r["day"] for r in conn.execute("select day from stats_daily")] == ["2026-06-14"]
     assert store.counts(conn, "view", "2026-01-01", "2026-06-30", "all") == before
     monthly = store.counts(conn, "view", "2026-01-01", "2026-06-30", "month")

@@ -65,5 +65,9 @@ def moderate_feedback(comment_id: int):
     action = request.form.get("action", "")
     if not feedback.moderate(db.get_db(), comment_id, action):
         abort(404)
-    flash({"hide": "Answer hidden.", "show": "Answer shown again.", "delete": "Answer deleted."}[action])
+    flash(
+        {"hide": "Answer hidden.", "show": "Answer shown again.", "delete": "Answer deleted."}[
+            action
+        ]
+    )
     return redirect(url_for("editor.stats") + "#feedback", code=303)

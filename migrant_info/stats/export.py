@@ -58,10 +58,11 @@ def table(conn: sqlite3.Connection, metric: str, start: str, end: str, period: s
         published = suppress(cells, k)
         base = {"period": when, "metric": metric}
         for (cell_lang, topic, slug, detail), count in sorted(published.cells.items()):
-            out.append(base | {"lang": cell_lang, "topic": topic, "slug": slug, "detail": detail,
-                               "row": "cell", "count": count, "suppressed": count is None})  # fmt: skip
-        out.append(base | {"lang": lang, "topic": ALL, "slug": ALL, "detail": ALL, "row": "total",
-                           "count": published.total, "suppressed": published.total is None})  # fmt: skip
+            where = {"lang": cell_lang, "topic": topic, "slug": slug, "detail": detail}
+            out.append(base | where | {"row": "cell", "count": count, "suppressed": count is None})
+        where = {"lang": lang, "topic": ALL, "slug": ALL, "detail": ALL}
+        total = published.total
+        out.append(base | where | {"row": "total", "count": total, "suppressed": total is None})
     return out
 
 

@@ -14,7 +14,8 @@ def _now() -> dt.datetime:
 def clean_text(raw: str, limit: int) -> str:
     """Printable text only, spaces collapsed, cut to `limit` characters."""
     text = "".join(
-        ch if unicodedata.category(ch)[0] != "C" else " " for ch in unicodedata.normalize("NFC", raw)
+        ch if unicodedata.category(ch)[0] != "C" else " "
+        for ch in unicodedata.normalize("NFC", raw)
     )
     return " ".join(text.split())[:limit]
 
@@ -36,7 +37,9 @@ def allow(conn: sqlite3.Connection, key: str, limit: int, window: int) -> bool:
         if used >= limit:
             conn.execute("commit")
             return False
-        conn.execute("insert into stats_feedback_limit (key, at) values (?, ?)", (key, now.isoformat()))
+        conn.execute(
+            "insert into stats_feedback_limit (key, at) values (?, ?)", (key, now.isoformat())
+        )
         conn.execute("commit")
     except BaseException:
         conn.execute("rollback")

@@ -12,7 +12,6 @@ from ..content.model import TOPICS
 from ..editor.auth import client_key
 from . import SITE, bp, export, feedback, recorder, store
 
-
 FEEDBACK_MAX_BODY = 8 * 1024  # the answer is capped at 500 characters; 8 KB holds any script
 
 

@@ -36,7 +36,8 @@ def reveal_queries(conn: sqlite3.Connection, texts: Mapping[tuple[str, str], str
     for (lang, qhash), text in texts.items():
         row = conn.execute(
             "select coalesce(sum(count), 0), count(distinct day) from ("
-            " select day, count from stats_daily where metric = 'search' and lang = ? and detail = ?"
+            " select day, count from stats_daily"
+            " where metric = 'search' and lang = ? and detail = ?"
             " union all"
             " select month, count from stats_monthly where metric = 'search' and lang = ?"
             " and detail = ?)",
@@ -94,7 +95,9 @@ def counts(conn: sqlite3.Connection, metric: str, start: str, end: str,
             (width, metric, start[:7], end[:7]),
         ).fetchall()
         result = _merge(result, (dict(r) for r in monthly))
-    return sorted(result, key=lambda r: (r["period"], r["lang"], r["topic"], r["slug"], r["detail"]))
+    return sorted(
+        result, key=lambda r: (r["period"], r["lang"], r["topic"], r["slug"], r["detail"])
+    )
 
 
 def _merge(rows: list[dict], more: Iterable[dict]) -> list[dict]:

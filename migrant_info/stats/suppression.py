@@ -34,7 +34,9 @@ def suppress(cells: Mapping[Hashable, int], k: int) -> Group:
     complementary: set[Hashable] = set()
     if hidden:
         # Smallest first loses the least information; ties broken by key for stable output.
-        shown = sorted((key for key in cells if key not in hidden), key=lambda c: (cells[c], str(c)))
+        shown = sorted(
+            (key for key in cells if key not in hidden), key=lambda c: (cells[c], str(c))
+        )
         while shown and (len(hidden) < 2 or sum(cells[c] for c in hidden) < k):
             key = shown.pop(0)
             hidden.add(key)

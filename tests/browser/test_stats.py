@@ -12,7 +12,9 @@ from tests.stats_login import PASSWORD
 from .test_offline import wait_for
 
 
-def test_feedback_form_works_without_javascript_and_charts_render(app, live_server, browser_context, page):
+def test_feedback_form_works_without_javascript_and_charts_render(
+    app, live_server, browser_context, page
+):
     with closing(db.connect(db.path_for(app))) as conn:
         db.migrate(conn)
         add_user(conn, "eddie", "editor", PASSWORD)
@@ -52,8 +54,14 @@ def test_service_worker_fetches_are_not_counted_as_views(app, live_server, page)
     page.wait_for_timeout(1000)
     recorder(app).flush()
     with closing(db.connect(db.path_for(app))) as conn:
-        views = {(r[0], r[1]): r[2] for r in conn.execute(
-            "select topic, slug, count from stats_daily where metric = 'view' and lang = 'ne'")}
-        packs = conn.execute("select count from stats_daily where metric = 'offline_save'").fetchall()
+        views = {
+            (r[0], r[1]): r[2]
+            for r in conn.execute(
+                "select topic, slug, count from stats_daily where metric = 'view' and lang = 'ne'"
+            )
+        }
+        packs = conn.execute(
+            "select count from stats_daily where metric = 'offline_save'"
+        ).fetchall()
     assert views == {("rights", "passport"): 2}
     assert [tuple(p) for p in packs] == [(1,)]
