@@ -229,3 +229,20 @@ def test_counting_can_be_switched_off(tmp_path, content_dir):
     )
     app.test_client().get("/en/rights/passport")
     assert recorder(app).pending() == 0
+
+
+def test_the_flusher_thread_writes_without_being_asked(tmp_path, content_dir):
+    import time
+
+    from migrant_info import create_app
+
+    app = create_app({"TESTING": True, "INSTANCE_DIR": str(tmp_path / "i"),
+                      "CONTENT_DIR": str(content_dir), "STATS_FLUSH_SECONDS": 0.05})  # fmt: skip
+    app.test_client().get("/en/rights/passport")
+    deadline, written = time.monotonic() + 10, None
+    while not written and time.monotonic() < deadline:
+        time.sleep(0.05)
+        with closing(db.connect(db.path_for(app))) as conn:
+            db.migrate(conn)
+            written = conn.execute("select sum(count) from stats_daily").fetchone()[0]
+    assert written == 1

@@ -104,17 +104,23 @@ class Recorder:
             self._texts = {}
             self._pid = os.getpid()
             self._stop = threading.Event()
-        thread = threading.Thread(target=self._run, name="stats-flusher", daemon=True)
-        thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.flush_seconds):
-            self.flush()
+        # The thread holds only a weak reference, so an app that is gone (tests) takes it along.
+        args = (weakref.ref(self), self._stop, self.flush_seconds)
+        threading.Thread(target=_run, args=args, name="stats-flusher", daemon=True).start()
 
     def stop(self) -> None:
         """Stop the thread and write what is left."""
         self._stop.set()
         self.flush()
+
+
+def _run(ref: weakref.ref, stop: threading.Event, seconds: float) -> None:
+    while not stop.wait(seconds):
+        recorder = ref()
+        if recorder is None:
+            return
+        recorder.flush()
+        del recorder
 
 
 @atexit.register
