@@ -5,7 +5,21 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import api, cli, config, content, db, editor, http, i18n, links, locales, pagecache, push
+from . import (
+    api,
+    cli,
+    config,
+    content,
+    db,
+    editor,
+    http,
+    i18n,
+    links,
+    locales,
+    pagecache,
+    push,
+    stats,
+)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -34,6 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     links.init_app(app)
     push.init_app(app)
     editor.init_app(app)
+    stats.init_app(app)
 
     from .links import bp as links_bp
     from .offline import bp as offline_bp

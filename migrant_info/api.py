@@ -103,6 +103,40 @@ SPEC = {
                 "responses": {"200": {"description": "the pack"}, "404": {"description": "no such language"}},
             }
         },
+        "/api/stats": {
+            "get": {
+                "summary": "Open readership statistics: the tables there are, the suppression threshold k, the periods",
+                "responses": {"200": {"description": "index of tables; public, cacheable, no cookies"}},
+            }
+        },
+        "/api/stats/{metric}.{fmt}": {
+            "get": {
+                "summary": "One table of aggregate counts; any count under k is published as suppressed (count null), with complementary cells suppressed so none can be recovered from the totals",
+                "description": "Fields are defined in docs/statistics.md. Only complete days (up to yesterday).",
+                "parameters": [
+                    {"name": "metric", "in": "path", "required": True, "schema": {"type": "string", "enum": [
+                        "view", "search", "search_empty", "short_link", "offline_save", "push_subscribe",
+                        "push_topic", "push_country", "tool_use", "helpful_yes", "helpful_no"]}},
+                    {"name": "fmt", "in": "path", "required": True, "schema": {"type": "string", "enum": ["json", "csv"]}},
+                    {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "first day (default: a year before to)"},
+                    {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "last day (default and latest: yesterday)"},
+                    {"name": "period", "in": "query", "schema": {"type": "string", "enum": ["day", "month", "all"], "default": "month"}},
+                ],
+                "responses": {
+                    "200": {"description": "the table", "content": {
+                        "application/json": {"schema": {"type": "object", "required": ["metric", "from", "to", "period", "k", "rows"], "properties": {
+                            "metric": {"type": "string"}, "from": {"type": "string"}, "to": {"type": "string"},
+                            "period": {"type": "string"}, "k": {"type": "integer"},
+                            "rows": {"type": "array", "items": {"type": "object", "properties": {
+                                "period": {"type": "string"}, "metric": {"type": "string"}, "lang": {"type": "string"},
+                                "topic": {"type": "string"}, "slug": {"type": "string"}, "detail": {"type": "string"},
+                                "row": {"type": "string", "enum": ["cell", "total"]},
+                                "count": {"type": ["integer", "null"]}, "suppressed": {"type": "boolean"}}}}}}},
+                        "text/csv": {"schema": {"type": "string"}}}},
+                    **_errors(400, 404),
+                },
+            }
+        },
         "/api/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3.1"}}}},
     },
 }  # fmt: skip

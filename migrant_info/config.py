@@ -51,6 +51,14 @@ def defaults(app: Flask) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,
         "WTF_CSRF_TIME_LIMIT": None,  # the session's own limits apply; a long edit must not fail
+        "STATS_ENABLED": True,
+        "STATS_FLUSH_SECONDS": 5,  # a crash loses at most this window of counts
+        "STATS_K": 10,  # published cells under this are suppressed
+        "STATS_QUERY_MIN_DAYS": 2,  # a query's text is kept once k searches on this many days
+        "STATS_RETENTION_DAYS": 400,  # daily rows older than this become monthly rows
+        "STATS_FEEDBACK_MAX": 500,  # characters in a "what was missing?" answer
+        "STATS_FEEDBACK_LIMIT": [10, 3600],  # feedback posts per client per window (seconds)
+        "STATS_API_MAX_AGE": 3600,
     }
 
 

@@ -86,10 +86,39 @@ def _editors(db: sqlite_utils.Database) -> None:
     )
 
 
+def _stats(db: sqlite_utils.Database) -> None:
+    # Aggregate counts only: a day (or month) and the page's dimensions, never a visit or reader.
+    # `detail` is '' or a keyed hash of a search query, a country code, a tool name.
+    for table, period in (("stats_daily", "day"), ("stats_monthly", "month")):
+        db.execute(
+            f"""create table {table} (
+                {period} text not null, metric text not null, lang text not null,
+                topic text not null, slug text not null, detail text not null,
+                count integer not null,
+                primary key ({period}, metric, lang, topic, slug, detail))"""
+        )
+    # A query's text is kept only once enough searches share it (see stats/store.py).
+    db.execute(
+        """create table stats_search_terms (
+            lang text not null, qhash text not null, text text not null, first_shown text not null,
+            primary key (lang, qhash))"""
+    )
+    # "What was missing?" answers: the day and the page, nothing about who wrote them.
+    db.execute(
+        """create table stats_feedback (
+            id integer primary key, day text not null, lang text not null, topic text not null,
+            slug text not null, text text not null, hidden integer not null default 0)"""
+    )
+    # Rate limit across processes; keys are keyed hashes of the client address, purged hourly.
+    db.execute("create table stats_feedback_limit (key text not null, at text not null)")
+    db.execute("create index stats_feedback_limit_key on stats_feedback_limit (key, at)")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_short_links", _short_links),
     ("0002_push", _push),
     ("0003_editors", _editors),
+    ("0004_stats", _stats),
 ]
 _migrated: set[str] = set()
 _migrate_lock = threading.Lock()

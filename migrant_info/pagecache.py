@@ -21,6 +21,7 @@ from flask import Flask, Response, current_app, g, request
 # Blueprints whose public responses are functions of the index and the URL alone. (Push
 # notices and short links read the state database, so they are never replayed.)
 CACHEABLE_BLUEPRINTS = frozenset({"site", "offline", "tools"})
+KEY, HIT = "migrant_info.page_cache_key", "migrant_info.page_cache_hit"
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class Stored:
     status: int
     headers: tuple[tuple[str, str], ...]
     body: bytes
+    notes: tuple[tuple[str, object], ...] = ()  # request-scoped facts other hooks read from g
 
 
 class PageCache:
@@ -43,6 +45,9 @@ class PageCache:
         self.misses = 0
         self.items: OrderedDict[tuple, Stored] = OrderedDict()
         self.lock = threading.Lock()
+        # Names in flask.g that views set for after_request hooks (e.g. what a search found
+        # for the statistics): kept with the response and set again when it is replayed.
+        self.noted: set[str] = set()
 
     def get(self, key: tuple) -> Stored | None:
         """The stored response for this key, marked as recently used."""
@@ -87,23 +92,27 @@ def serve_from_cache() -> Response | None:
     """Replay a stored response (or a 304 for a matching ETag) before any view runs."""
     cache: PageCache = current_app.extensions["page_cache"]
     key = _key()
-    g.page_cache_key = key
+    # Kept on the request, not in g: the offline blueprint renders pages through nested
+    # requests that share this app context (and so g) while the outer request is running.
+    request.environ[KEY] = key
     if key is None:
         return None
     stored = cache.get(key)
     if stored is None:
         return None
-    g.page_cache_hit = True
+    request.environ[HIT] = True
+    for name, value in stored.notes:
+        setattr(g, name, value)
     response = Response(stored.body, status=stored.status, headers=list(stored.headers))
     return response.make_conditional(request)
 
 
 def store_in_cache(response: Response) -> Response:
     """Keep a finished public response (runs after compression, security headers and ETag)."""
-    key = g.get("page_cache_key")
+    key = request.environ.get(KEY)
     if (
         key is None
-        or g.get("page_cache_hit")
+        or request.environ.get(HIT)
         or request.method != "GET"
         or response.status_code != 200
         or response.is_streamed
@@ -113,9 +122,9 @@ def store_in_cache(response: Response) -> Response:
     ):
         return response
     headers = tuple((k, v) for k, v in response.headers.items() if k != "Content-Length")
-    current_app.extensions["page_cache"].put(
-        key, Stored(response.status_code, headers, response.get_data())
-    )
+    cache: PageCache = current_app.extensions["page_cache"]
+    notes = tuple((name, g.get(name)) for name in sorted(cache.noted) if name in g)
+    cache.put(key, Stored(response.status_code, headers, response.get_data(), notes))
     return response
 
 

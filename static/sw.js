@@ -10,6 +10,9 @@ const SAVED = "saved-"; // saved-<lang>: pages a reader chose to keep; survive u
 const MAX_PAGES = CONFIG.max_pages;
 const TIMEOUT_MS = 3000;
 
+// Background fetches say so, and the server does not count them as page views (stats/).
+const prefetch = (kind, headers = {}) => ({ credentials: "omit", headers: { ...headers, "X-Migrant-Prefetch": kind } });
+
 const langOf = (path) => (path.match(/^\/([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)\//) || [])[1];
 
 function stamped(response) {
@@ -27,10 +30,10 @@ async function store(cacheName, request, response) {
   }
 }
 
-async function fetchAll(cacheName, urls, progress) {
+async function fetchAll(cacheName, urls, progress, kind) {
   let done = 0;
   for (const url of urls) {
-    const response = await fetch(url, { credentials: "omit" });
+    const response = await fetch(url, prefetch(kind));
     if (response.ok) await store(cacheName, url, response);
     done += 1;
     if (progress) progress(done, urls.length);
@@ -38,11 +41,13 @@ async function fetchAll(cacheName, urls, progress) {
 }
 
 async function cachePack(lang) {
-  const response = await fetch("/api/offline/" + lang + ".json", { credentials: "omit" });
+  // Pages ask for the pack on every load: only the first storing (per site version) is a save.
+  const had = await (await caches.open(pack(lang))).match("/api/offline/" + lang + ".json");
+  const response = await fetch("/api/offline/" + lang + ".json", prefetch(had ? "refresh" : "pack"));
   if (!response.ok) return;
   await store(pack(lang), "/api/offline/" + lang + ".json", response.clone());
   const list = await response.json();
-  await fetchAll(pack(lang), list.emergency.map((e) => e.url));
+  await fetchAll(pack(lang), list.emergency.map((e) => e.url), null, "pack");
 }
 
 self.addEventListener("install", (event) => {
@@ -53,7 +58,7 @@ self.addEventListener("install", (event) => {
       const url = new URL(client.url);
       const lang = langOf(url.pathname);
       if (lang) await cachePack(lang).catch(() => {});
-      await fetch(url.pathname + url.search).then((r) => r.ok && store(PAGES, url.pathname + url.search, r)).catch(() => {});
+      await fetch(url.pathname + url.search, prefetch("install")).then((r) => r.ok && store(PAGES, url.pathname + url.search, r)).catch(() => {});
     }
   })());
 });
@@ -123,7 +128,7 @@ async function refreshSaved() {
     for (const request of await cache.keys()) {
       const old = await cache.match(request);
       const etag = old && old.headers.get("etag");
-      const response = await fetch(request.url, { headers: etag ? { "If-None-Match": etag } : {} }).catch(() => null);
+      const response = await fetch(request.url, prefetch("refresh", etag ? { "If-None-Match": etag } : {})).catch(() => null);
       if (response && response.status === 200) await cache.put(request, await stamped(response));
     }
   }
@@ -136,7 +141,7 @@ self.addEventListener("message", (event) => {
   else if (data.type === "pack") event.waitUntil(cachePack(data.lang).then(() => reply({ type: "pack-done", lang: data.lang })).catch(() => {}));
   else if (data.type === "refresh") event.waitUntil(refreshSaved());
   else if (data.type === "save") {
-    event.waitUntil(fetchAll(SAVED + data.lang, data.urls, (done, total) => reply({ type: "save-progress", key: data.key, done, total }))
+    event.waitUntil(fetchAll(SAVED + data.lang, data.urls, (done, total) => reply({ type: "save-progress", key: data.key, done, total }), "save")
       .then(() => reply({ type: "save-done", key: data.key }))
       .catch(() => reply({ type: "save-failed", key: data.key })));
   }

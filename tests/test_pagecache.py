@@ -79,3 +79,15 @@ def test_cache_can_be_turned_off(tmp_path, content_dir):
     client.get("/en/")
     client.get("/en/")
     assert cache(app).hits == 0 and not cache(app).items
+
+
+def test_nested_requests_never_store_a_body_under_another_key(app, client):
+    """/api/offline renders pages through nested requests that share flask.g."""
+    client.get("/api/offline/en.json", headers={"Accept-Encoding": "br"})
+    entries = cache(app).items
+    assert len(entries) > 3
+    for (_, path, _, encoding), stored in entries.items():
+        headers = dict(stored.headers)
+        assert headers.get("Content-Encoding") == encoding, path
+        is_json = headers["Content-Type"].startswith("application/json")
+        assert is_json == path.endswith(".json"), path

@@ -67,7 +67,7 @@ def init_app(app: Flask) -> None:
     # Only this blueprint checks tokens (reader APIs are cookie-free, so CSRF cannot apply).
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     csrf.init_app(app)
-    from . import cli, pages, users, views  # noqa: F401 - registers the views
+    from . import cli, pages, stats_views, users, views  # noqa: F401 - registers the views
 
     app.register_blueprint(bp)
     app.cli.add_command(cli.users_cli)
