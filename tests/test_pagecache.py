@@ -81,8 +81,17 @@ def test_cache_can_be_turned_off(tmp_path, content_dir):
     assert cache(app).hits == 0 and not cache(app).items
 
 
-def test_nested_requests_never_store_a_body_under_another_key(app, client):
+def test_nested_requests_never_store_a_body_under_another_key(tmp_path, content_dir):
     """/api/offline renders pages through nested requests that share flask.g."""
+    from migrant_info import create_app
+
+    # Content no other test has: the offline sizes are memoised per content version.
+    (content_dir / "en" / "rights" / "nested.md").write_text(
+        (content_dir / "en" / "rights" / "passport.md").read_text()
+    )
+    app = create_app({"TESTING": True, "INSTANCE_DIR": str(tmp_path / "i"),
+                      "CONTENT_DIR": str(content_dir)})  # fmt: skip
+    client = app.test_client()
     client.get("/api/offline/en.json", headers={"Accept-Encoding": "br"})
     entries = cache(app).items
     assert len(entries) > 3

@@ -27,8 +27,9 @@ def date_range(start: str | None, end: str | None) -> tuple[str, str]:
     """Validated (from, to): complete days only (to ends yesterday at the latest)."""
     yesterday = dt.date.today() - dt.timedelta(days=1)
     try:
-        last = min(dt.date.fromisoformat(end), yesterday) if end else yesterday
-        first = dt.date.fromisoformat(start) if start else last - dt.timedelta(days=364)
+        # None means "not given"; an empty or malformed value is an error, not the default.
+        last = min(dt.date.fromisoformat(end), yesterday) if end is not None else yesterday
+        first = dt.date.fromisoformat(start) if start is not None else last - dt.timedelta(days=364)
     except ValueError:
         raise BadRequest("dates must be YYYY-MM-DD") from None
     if first > last:
