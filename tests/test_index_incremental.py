@@ -301,3 +301,27 @@ def test_writer_killed_mid_transaction_is_rolled_back_by_the_next_check(content_
     assert index.connect(path).execute(half).fetchone()[0] == 0
     path.with_name("index.db-journal").touch()  # an empty journal is not hot: harmless
     assert index.ensure_fresh(content_dir, path) is False
+
+
+def test_editor_hint_looks_only_at_the_saved_file(content_dir, tmp_path):
+    path = built(content_dir, tmp_path)
+    inode = os.stat(path).st_ino
+    edit(content_dir / "en/rights/wages.md", "a weekly rest day", "a fortnightly holiday")
+    (content_dir / "en/rights/holidays.md").write_text(HOLIDAYS, encoding="utf-8")  # not saved
+    assert index.ensure_fresh(content_dir, path, ["en/rights/wages.md", "../x.md"]) is True
+    assert os.stat(path).st_ino == inode
+    assert hits(path, "en", "fortnightly") == [("en", "rights", "wages")]
+    assert hits(path, "en", "annual leave") == []  # the editor did not write it
+    assert index.ensure_fresh(content_dir, path, ["en/rights/wages.md"]) is False
+    assert index.ensure_fresh(content_dir, path) is True  # a full check sees everything
+    assert hits(path, "en", "annual leave") == [("en", "rights", "holidays")]
+    (content_dir / "bn/rights/passport.md").unlink()
+    assert index.ensure_fresh(content_dir, path, ["bn/rights/passport.md"]) is True
+    assert os.stat(path).st_ino == inode
+    assert_same_as_full_build(content_dir, path, tmp_path)
+
+
+def test_is_tracked_matches_walk(content_dir):
+    assert all(filestate.is_tracked(rel) for rel, _ in filestate.walk(content_dir))
+    for rel in ["../en/x.md", "en/.x.md", "data/x.md", "data/a/b.yaml", "x.md", "en//x.md"]:
+        assert not filestate.is_tracked(rel), rel

@@ -16,7 +16,7 @@ import contextlib
 import datetime as dt
 import json
 import sqlite3
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..locales import SOURCE_LANG
@@ -106,13 +106,14 @@ def refresh_stats(index_path: Path, scan: Scan) -> None:
     """Record new stats of files whose bytes did not change, so the next check reads nothing."""
     with _transaction(index_path) as conn:
         filestate.store(conn, {rel: scan.files[rel] for rel in scan.hashed})
+        filestate.remember(index_path, filestate.new_token(conn), scan.files)
 
 
 def _read(content_dir: Path, rel: str, state: FileState) -> tuple[Page, FileState]:
     data = (content_dir / rel).read_bytes()
     page = parse_page(data, rel)
     if page.file_hash != state.sha256:  # changed again since the scan: check it next time
-        state = replace(state, ctime_ns=0, sha256=page.file_hash)
+        state = state._replace(ctime_ns=0, sha256=page.file_hash)
     return page, state
 
 
@@ -134,8 +135,17 @@ def _facts(row: sqlite3.Row) -> SourceFacts:
     )
 
 
-def update(content_dir: Path, index_path: Path, recorded: dict[str, FileState], scan: Scan) -> bool:
-    """Apply a small change in place; False when it needs a full build instead."""
+def update(
+    content_dir: Path,
+    index_path: Path,
+    recorded: dict[str, FileState],
+    scan: Scan,
+    checksum: str,
+) -> bool:
+    """Apply a small change in place; False when it needs a full build instead.
+
+    `checksum` is the scan's tree checksum; files read now record their own hash instead.
+    """
     changes = plan(recorded, scan)
     if changes is None:
         return False
@@ -157,10 +167,16 @@ def update(content_dir: Path, index_path: Path, recorded: dict[str, FileState], 
             conn.executemany(
                 "update meta set value = ? where key = ?",
                 [
-                    (filestate.checksum(BUILD_VERSION, files), "checksum"),
+                    (
+                        checksum
+                        if files == scan.files
+                        else filestate.checksum(BUILD_VERSION, files),
+                        "checksum",
+                    ),
                     (dt.datetime.now(dt.UTC).isoformat(), "built_at"),
                 ],
             )
+            filestate.remember(index_path, filestate.new_token(conn), files)
     except FileNotFoundError:  # a file went away while we read: let the full build sort it out
         return False
     return True

@@ -73,7 +73,8 @@ def recorded_state(index_path: Path) -> tuple[dict[str, FileState] | None, str |
             meta = dict(conn.execute("select key, value from meta").fetchall())
             if meta.get("build_version") != BUILD_VERSION:
                 return None, None
-            return filestate.load(conn), meta.get("checksum")
+            files = filestate.load(conn, index_path, meta.get("files_token"))
+            return files, meta.get("checksum")
     except sqlite3.DatabaseError:
         return None, None
 
@@ -168,6 +169,8 @@ def _create_schema(db: sqlite_utils.Database) -> None:
             translated_by text, reviewed_by text, lesson text, aliases text, status text not null,
             unique (lang, topic, slug))"""
     )
+    # A page's languages (store.page_languages, incremental updates of translations).
+    db.execute("create index pages_key on pages (topic, slug)")
     for table, tokenizer in FTS_TABLES.items():
         db.execute(
             f"create virtual table {table} using fts5("
@@ -204,6 +207,7 @@ def write_index(
     directory: dict | None = None,
     extra: dict | None = None,
     files: dict[str, FileState] | None = None,
+    files_token: str = "",
 ) -> None:
     """Write pages, their search index, the helplines and the file states into a new file."""
     sources = {p.key: p.content_hash for p in pages if p.lang == SOURCE_LANG}
@@ -230,6 +234,7 @@ def write_index(
                     ),
                     {"key": "built_at", "value": dt.datetime.now(dt.UTC).isoformat()},
                     {"key": "build_version", "value": BUILD_VERSION},
+                    {"key": "files_token", "value": files_token},
                 ]
             )
         conn.execute("pragma optimize")
@@ -273,32 +278,40 @@ def build(
     tmp = index_path.with_name(f".{index_path.name}.{os.getpid()}.tmp")
     try:
         extra = {"self_check": self_check, "routes": routes}
-        write_index(tmp, pages, checksum, lines, directory, extra, scan.files)
+        token = filestate.new_token()
+        write_index(tmp, pages, checksum, lines, directory, extra, scan.files, token)
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, index_path)
+        filestate.remember(index_path, token, scan.files)
     finally:
         tmp.unlink(missing_ok=True)
     return len(pages)
 
 
-def ensure_fresh(content_dir: Path, index_path: Path) -> bool:
-    """Update the index when missing or stale (in place when the change is small); True if so."""
+def ensure_fresh(content_dir: Path, index_path: Path, changed: Iterable[str] | None = None) -> bool:
+    """Update the index when missing or stale (in place when the change is small); True if so.
+
+    `changed`: paths (relative to content_dir) the caller just wrote; only those are looked at.
+    """
     from . import incremental  # it builds on this module
 
     with build_lock(index_path.parent):
         incremental.recover(index_path)
         recorded, stored = recorded_state(index_path)
-        scan = filestate.scan(content_dir, recorded or {})
         if recorded is None or stored is None:
-            build(content_dir, index_path, scan=scan)
+            build(content_dir, index_path, scan=filestate.scan(content_dir, {}))
             return True
-        if stored == filestate.checksum(BUILD_VERSION, scan.files):
-            if scan.hashed:  # only stats changed (a checkout, a touch): remember the new ones
-                incremental.refresh_stats(index_path, scan)
+        scan = filestate.scan(content_dir, recorded, changed)
+        # Nothing read and no file added or gone: the rows, so the checksum, are as recorded.
+        if not scan.hashed and len(scan.files) == len(recorded):
+            return False
+        checksum = filestate.checksum(BUILD_VERSION, scan.files)
+        if stored == checksum:  # only stats changed (a checkout, a touch): remember them
+            incremental.refresh_stats(index_path, scan)
             return False
         try:
-            if incremental.update(content_dir, index_path, recorded, scan):
+            if incremental.update(content_dir, index_path, recorded, scan, checksum):
                 return True
         except sqlite3.OperationalError:  # e.g. a reader held the commit off: swap instead
             pass
