@@ -23,16 +23,9 @@ from ..locales import SOURCE_LANG
 from . import filestate
 from .discover import locate, parse_page
 from .filestate import FileState, Scan
-from .index import (
-    BUILD_VERSION,
-    BuildFailed,
-    fts_delete,
-    fts_insert,
-    page_row,
-    render_pages,
-    status,
-)
+from .index import BUILD_VERSION, BuildFailed, render_pages
 from .model import ContentError, Page, SourceFacts, inherit
+from .rows import fts_delete, fts_insert, page_row, status
 
 # Beyond this many changed files a full build (one pass, no per-row lookups) is as quick.
 MAX_CHANGES = 200
