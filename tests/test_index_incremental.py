@@ -325,3 +325,20 @@ def test_is_tracked_matches_walk(content_dir):
     assert all(filestate.is_tracked(rel) for rel, _ in filestate.walk(content_dir))
     for rel in ["../en/x.md", "en/.x.md", "data/x.md", "data/a/b.yaml", "x.md", "en//x.md"]:
         assert not filestate.is_tracked(rel), rel
+
+
+def test_reader_holding_the_commit_off_too_long_gets_a_full_build_instead(content_dir, tmp_path):
+    path = built(content_dir, tmp_path)
+    inode = os.stat(path).st_ino
+    title = "select title from pages where path = 'en/rights/wages.md'"
+    reader = index.connect(path)
+    reader.execute("begin")
+    assert reader.execute(title).fetchone()[0] == "Wages and rest days"
+    edit(content_dir / "en/rights/wages.md", "Wages and rest days", "Remuneration and rest")
+    started = time.monotonic()
+    assert index.ensure_fresh(content_dir, path) is True  # gave up after WRITE_BUSY_TIMEOUT
+    assert time.monotonic() - started >= incremental.WRITE_BUSY_TIMEOUT
+    assert os.stat(path).st_ino != inode  # swapped in, as before this change
+    assert reader.execute(title).fetchone()[0] == "Wages and rest days"  # its own snapshot
+    reader.execute("commit")
+    assert index.connect(path).execute(title).fetchone()[0] == "Remuneration and rest"

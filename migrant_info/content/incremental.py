@@ -6,8 +6,10 @@ file; read-only openers of a WAL file also need its -shm). While an update runs 
 RESERVED lock, so `mode=ro` readers keep reading the committed index. COMMIT takes the EXCLUSIVE
 lock for the few milliseconds it writes the changed pages: statements already running finish
 first, readers starting then wait (`index.READ_BUSY_TIMEOUT`). Every statement therefore sees
-the index wholly before or wholly after the change. A writer killed mid-transaction leaves a hot
-journal that read-only connections cannot roll back; `recover` rolls it back under the lock.
+the index wholly before or wholly after the change (a request's several statements may straddle
+it). A writer killed while committing leaves a hot journal that `mode=ro` connections cannot
+roll back (SQLITE_READONLY_ROLLBACK); `recover` rolls it back at the next check (any process
+start or editor save), under the build lock.
 """
 
 from __future__ import annotations
@@ -29,8 +31,10 @@ from .rows import fts_delete, fts_insert, page_row, status
 
 # Beyond this many changed files a full build (one pass, no per-row lookups) is as quick.
 MAX_CHANGES = 200
-# The commit waits this long for running read statements before giving up (then: full build).
-WRITE_BUSY_TIMEOUT = 10.0
+# The commit waits this long for running read statements, then gives up (and ensure_fresh
+# swaps in a full build). Readers starting meanwhile wait too, so this stays well under
+# index.READ_BUSY_TIMEOUT: a slow reader can delay others by this much, never fail them.
+WRITE_BUSY_TIMEOUT = 2.0
 ROW_COLUMNS = (
     "id, lang, path, title, text, html, toc, file_hash, content_hash, sources, reviewed, "
     "countries, aliases"
