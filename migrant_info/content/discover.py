@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from ..locales import SOURCE_LANG, is_known_language
-from .model import INDEX_SLUG, RESERVED_SLUGS, TOPICS, ContentError, Page
+from .model import INDEX_SLUG, RESERVED_SLUGS, TOPICS, ContentError, Page, inherit
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -241,11 +241,7 @@ def discover(content_dir: Path) -> tuple[list[Page], list[ContentError]]:
         if source is None:
             errors.append(ContentError(page.path, "translation has no English source page"))
             continue
-        # Facts are checked once, on the source: translations show its sources and dates.
-        page.sources = page.sources or source.sources
-        page.reviewed = page.reviewed or source.reviewed
-        page.countries = page.countries or source.countries
-        page.aliases = source.aliases
+        inherit(page, source)
     return pages, errors
 
 

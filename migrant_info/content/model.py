@@ -69,6 +69,25 @@ class Page:
         return content_hash(self.title, self.summary, self.body)
 
 
+@dataclass(frozen=True)
+class SourceFacts:
+    """What a translation takes from its source page (from a Page or from an index row)."""
+
+    content_hash: str
+    sources: list[dict]
+    reviewed: dt.date | None
+    countries: list[str]
+    aliases: list[str]
+
+
+def inherit(page: Page, source: Page | SourceFacts) -> None:
+    """Facts are checked once, on the source: translations show its sources and dates."""
+    page.sources = page.sources or source.sources
+    page.reviewed = page.reviewed or source.reviewed
+    page.countries = page.countries or source.countries
+    page.aliases = source.aliases
+
+
 def content_hash(title: str, summary: str, body: str) -> str:
     """Hash of what a translator translates, insensitive to line endings and trailing space."""
     lines = [line.rstrip() for line in body.replace("\r\n", "\n").strip().split("\n")]

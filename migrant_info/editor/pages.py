@@ -189,16 +189,16 @@ def save(lang: str, topic: str, slug: str):
         current_app.logger.exception("saving %s failed", loc.rel)
         message = "The file could not be written; nothing changed. Your text is still here."
         return _render_editor(loc, form, base_hash, 503, error=message, source_hash=source_hash)
-    reindex()
+    reindex(loc.rel)
     flash("Saved. Readers see the new version now.")
     url = url_for("editor.edit", lang=loc.lang, topic=loc.topic, slug=loc.slug, saved=revision)
     return redirect(url, code=303)
 
 
-def reindex() -> None:
-    """Put the saved page in the index at once; another broken file keeps the old index."""
+def reindex(rel: str) -> None:
+    """Put the saved page (content path `rel`) in the index at once; errors keep the old one."""
     try:
-        rebuild_now(current_app._get_current_object())
+        rebuild_now(current_app._get_current_object(), [rel])
     except index.BuildFailed as failed:
         flash(f"Saved, but readers see the previous version: {failed.errors[0]}")
 
@@ -234,7 +234,7 @@ def review(lang: str, topic: str, slug: str):
     new_text = workspace.compose(meta, body)
     workspace.save(db.get_db(), content_dir, instance_dir, loc, new_text, digest, g.editor.name,
                    action="review")  # fmt: skip
-    reindex()
+    reindex(loc.rel)
     flash("Marked as reviewed by you. The machine-translation notice is gone.")
     return redirect(url_for("editor.edit", lang=lang, topic=topic, slug=slug), code=303)
 
@@ -281,6 +281,6 @@ def restore(lang: str, topic: str, slug: str, revision_id: int):
                                 revision_id=revision_id), code=303)  # fmt: skip
     except ContentError as exc:
         abort(422, f"That revision no longer passes the checks: {exc.reason}")
-    reindex()
+    reindex(loc.rel)
     flash(f"Restored revision #{revision_id}.")
     return redirect(url_for("editor.edit", lang=lang, topic=topic, slug=slug), code=303)

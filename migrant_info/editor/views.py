@@ -156,7 +156,7 @@ def new_page():
         except workspace.Conflict:
             error, code = "Someone created this page a moment ago; open it instead.", 409
         else:
-            reindex()
+            reindex(loc.rel)
             url = url_for("editor.edit", lang=SOURCE_LANG, topic=loc.topic, slug=loc.slug)
             return redirect(url, code=303)
     return render_template(

@@ -1,0 +1,247 @@
+"""Content index benchmark on a synthetic corpus: full build, one-file incremental update,
+mtime-only touches, search latency, index size and peak memory.
+
+    .venv/bin/python scripts/bench_index.py [--pages 10000] [--langs en,ar,ne] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import itertools
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from migrant_info.content import filestate, index, store  # noqa: E402
+from migrant_info.content.model import TOPICS, content_hash  # noqa: E402
+from migrant_info.content.search import parse_query  # noqa: E402
+from migrant_info.locales import SOURCE_LANG  # noqa: E402
+
+DATA = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "content" / "data"
+ENGLISH = (
+    "worker employer contract passport wages salary visa agency fee recruitment embassy rights "
+    "law court complaint police helpline money transfer bank remittance family home country "
+    "month week day hour overtime rest leave sick insurance health doctor housing food travel "
+    "ticket airport document copy sign read understand ask help safe danger trafficking debt "
+    "loan interest broker license permit sponsor change job return deport detention lawyer "
+    "union union union free cost receipt proof record phone number call message report"
+).split()
+ARABIC_LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+DEVANAGARI_CONSONANTS = "कखगघचछजझटठडढणतथदधनपफबभमयरलवशसह"
+DEVANAGARI_SIGNS = ["", "ा", "ि", "ी", "ु", "ू", "े", "ै", "ो", "ौ", "ं"]
+WORDS_PER_PAGE = 600
+
+
+def vocabulary(lang: str, rng: random.Random, size: int = 4000) -> list[str]:
+    """Words of one script: real English words plus made-up ones, in Zipf-ish order."""
+    if lang == "ar":
+        made = ("".join(rng.choices(ARABIC_LETTERS, k=rng.randint(3, 7))) for _ in range(size))
+    elif lang == "ne":
+        made = (
+            "".join(
+                c + rng.choice(DEVANAGARI_SIGNS) for c in rng.choices(DEVANAGARI_CONSONANTS, k=3)
+            )
+            for _ in range(size)
+        )
+    else:
+        syllables = ["ka", "lo", "mi", "ren", "ta", "vo", "sun", "pe", "dra", "ix"]
+        made = ("".join(rng.choices(syllables, k=rng.randint(2, 4))) for _ in range(size))
+    words = list(dict.fromkeys([*ENGLISH, *made] if lang == "en" else made))
+    return words
+
+
+def vocabularies(langs: list[str], seed: int = 1) -> dict[str, list[str]]:
+    """The same vocabularies for the corpus and for the queries."""
+    rng = random.Random(seed)
+    return {lang: vocabulary(lang, rng) for lang in langs}
+
+
+def sentence(words: list[str], weights: list[float], rng: random.Random, n: int) -> str:
+    """n words drawn with a Zipf-like frequency (`weights` are cumulative)."""
+    text = " ".join(rng.choices(words, cum_weights=weights, k=n))
+    return text[0].upper() + text[1:] + "."
+
+
+def body(words: list[str], weights: list[float], rng: random.Random) -> str:
+    """About 600 words: headings, paragraphs and a list, like a real page."""
+    parts, count = [], 0
+    while count < WORDS_PER_PAGE:
+        parts.append(f"## {sentence(words, weights, rng, 4)[:-1]}")
+        for _ in range(2):
+            parts.append(" ".join(sentence(words, weights, rng, 12) for _ in range(5)))
+            count += 60
+        parts.append("\n".join(f"- {sentence(words, weights, rng, 8)}" for _ in range(4)))
+        count += 36
+    return "\n\n".join(parts) + "\n"
+
+
+def generate(content: Path, pages: int, langs: list[str], seed: int = 1) -> None:
+    """Write `pages` pages per language (translations of the English ones) and the data files."""
+    rng = random.Random(seed)
+    shutil.copytree(DATA, content / "data")
+    vocab = vocabularies(langs, seed)
+    weights = list(
+        itertools.accumulate(1 / (rank + 1) for rank in range(max(map(len, vocab.values()))))
+    )
+    for number in range(pages):
+        topic, slug = TOPICS[number % len(TOPICS)], f"page-{number:05d}"
+        source_hash = ""
+        for lang in [SOURCE_LANG, *(lang for lang in langs if lang != SOURCE_LANG)]:
+            words = vocab[lang]
+            w = weights[: len(words)]
+            title = sentence(words, w, rng, 5)[:-1]
+            summary = sentence(words, w, rng, 10)[:150]
+            text = body(words, w, rng)
+            if lang == SOURCE_LANG:
+                meta = (
+                    "reviewed: 2026-01-15\nsources:\n  - title: ILO\n"
+                    "    url: https://www.ilo.org/\n"
+                )
+                source_hash = content_hash(title, summary, text)
+            else:
+                stamp = source_hash if number % 5 else "0123456789abcdef"  # a fifth outdated
+                meta = f"source_hash: '{stamp}'\ntranslated_by: machine\n"
+            page = content / lang / topic / f"{slug}.md"
+            page.parent.mkdir(parents=True, exist_ok=True)
+            page.write_text(
+                f"---\ntitle: {title}\nsummary: {summary}\n{meta}---\n{text}", encoding="utf-8"
+            )
+
+
+def timed(action: Callable[[], object]) -> tuple[float, object]:
+    """Seconds an action takes, and what it returned."""
+    start = time.perf_counter()
+    result = action()
+    return time.perf_counter() - start, result
+
+
+def ms(seconds: float) -> str:
+    """Milliseconds, for printing."""
+    return f"{seconds * 1000:.1f} ms"
+
+
+def append(page: Path, text: str) -> None:
+    """Edit a page the way an editor's save does: whole new bytes."""
+    page.write_text(page.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def run(root: Path, pages: int, langs: list[str], queries: int) -> None:
+    """Generate the corpus, then measure and print each number."""
+    content, index_path = root / "content", root / "instance" / "content-index.db"
+    index_path.parent.mkdir(parents=True)
+    seconds, _ = timed(lambda: generate(content, pages, langs))
+    files = sum(1 for _ in filestate.walk(content))
+    print(
+        f"corpus: {pages} pages x {len(langs)} languages = {files} files, made in {seconds:.1f} s"
+    )
+    seconds, _ = timed(lambda: index.ensure_fresh(content, index_path))
+    print(f"full build:                         {seconds:.2f} s")
+    time.sleep(filestate.RACY_NS / 1e9 + 0.1)  # stats of just-written files are not trusted yet
+    index.ensure_fresh(content, index_path)  # records trustworthy stats (reads every file once)
+    seconds, ran = timed(lambda: index.ensure_fresh(content, index_path))
+    print(f"check, nothing changed (warm):      {ms(seconds)} (rebuilt: {ran})")
+    print(f"start-up check in a new process:    {cold_check(content, index_path)}")
+    seconds = statistics.median(timed(lambda: filestate.walk(content))[0] for _ in range(5))
+    print(f"stat of every file alone (floor):   {ms(seconds)} (median of 5)")
+    topic = TOPICS[1]
+    source = content / SOURCE_LANG / topic / "page-00001.md"
+    translation = content / langs[-1] / topic / "page-00001.md"
+    edits = [("translation", translation, None), ("English source", source, None)]
+    edits += [(f"{label} (editor hint)", page, [page.relative_to(content).as_posix()])
+              for label, page, _ in edits]  # fmt: skip
+    for label, page, hint in edits:
+        times = []
+        for number in range(5):
+            append(page, f"\nEdited paragraph {number}.\n")
+            seconds, ran = timed(lambda h=hint: index.ensure_fresh(content, index_path, h))
+            if not ran:
+                raise SystemExit("the edit was not picked up")
+            times.append(seconds)
+        print(
+            f"incremental, one {label} edited: ".ljust(50)
+            + f"median {ms(statistics.median(times))}, max {ms(max(times))} (5 runs)"
+        )
+    source.touch()  # same bytes, new mtime: what a checkout or a copy does
+    seconds, ran = timed(lambda: index.ensure_fresh(content, index_path))
+    print(f"mtime-only touch of one file:       {ms(seconds)} (rebuilt: {ran})")
+    everything = [content / rel for rel, _ in filestate.walk(content)]
+    for path in everything:
+        path.touch()
+    seconds, ran = timed(lambda: index.ensure_fresh(content, index_path))
+    print(f"mtime-only touch of all {len(everything)} files: {ms(seconds)} (rebuilt: {ran})")
+    search_latency(index_path, langs, queries)
+    size = index_path.stat().st_size
+    print(f"index file size:                    {size / 2**20:.1f} MiB")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(f"peak RSS:                           {peak / 1024:.0f} MiB")
+
+
+COLD = """
+import sys, time
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from migrant_info.content import index
+start = time.perf_counter()
+ran = index.ensure_fresh(Path(sys.argv[2]), Path(sys.argv[3]))
+print(f"{(time.perf_counter() - start) * 1000:.1f} ms (rebuilt: {ran})")
+"""
+
+
+def cold_check(content: Path, index_path: Path) -> str:
+    """ensure_fresh's time in a fresh process (no copy of the files table yet)."""
+    root = str(Path(__file__).resolve().parent.parent)
+    args = [sys.executable, "-c", COLD, root, str(content), str(index_path)]
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout.strip()
+
+
+def search_latency(index_path: Path, langs: list[str], queries: int) -> None:
+    """p50/p95 of `queries` searches of one or two words, spread over the languages."""
+    rng = random.Random(7)
+    conn = index.connect(index_path)
+    words = vocabularies(langs)
+    times, hits = [], 0
+    for number in range(queries):
+        lang = langs[number % len(langs)]
+        text = " ".join(rng.sample(words[lang][:2000], k=rng.randint(1, 2)))
+        start = time.perf_counter()
+        found = store.search(conn, lang, parse_query(text, lang))
+        times.append(time.perf_counter() - start)
+        hits += bool(found)
+    times.sort()
+    p50, p95 = times[len(times) // 2], times[int(len(times) * 0.95)]
+    print(f"search over {queries} queries:        p50 {ms(p50)}, p95 {ms(p95)}, {hits} with hits")
+
+
+def main() -> None:
+    """Parse the options and run the benchmark in a temporary folder."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=10_000, help="pages per language")
+    parser.add_argument("--langs", default="en,ar,ne", help="comma-separated, English first")
+    parser.add_argument("--queries", type=int, default=1000)
+    parser.add_argument("--keep", type=Path, help="build in this (new) folder and keep it")
+    args = parser.parse_args()
+    langs = args.langs.split(",")
+    if langs[0] != SOURCE_LANG:
+        parser.error(f"--langs must start with {SOURCE_LANG}")
+    now = dt.datetime.now(dt.UTC)
+    print(f"bench_index {now:%Y-%m-%d %H:%M} UTC, Python {sys.version.split()[0]}")
+    if args.keep:
+        args.keep.mkdir(parents=True)
+        run(args.keep, args.pages, langs, args.queries)
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-index-") as tmp:
+        run(Path(tmp), args.pages, langs, args.queries)
+
+
+if __name__ == "__main__":
+    main()
