@@ -198,7 +198,13 @@ def main() -> int:
         log.close()
         receiver.__exit__()
     counts = tally.counts
-    opens = state.execute("select coalesce(sum(opens), 0) from short_link_opens").fetchone()[0]
+    # Counted in memory by each worker and written every few seconds and when it stops.
+    opens = state.execute(
+        "select coalesce(sum(count), 0) from stats_daily where metric = 'short_link'"
+    ).fetchone()[0]
+    searches = state.execute(
+        "select coalesce(sum(count), 0) from stats_daily where metric = 'search'"
+    ).fetchone()[0]
     revisions = state.execute("select count(*) from revisions").fetchone()[0]
     subscriptions = state.execute("select count(*) from subscriptions").fetchone()[0]
     sent = state.execute("select count(*) from deliveries where status = 'sent'").fetchone()[0]
@@ -211,6 +217,7 @@ def main() -> int:
         "no 'database is locked' in the log": "database is locked" not in log_text,
         "no traceback in the log": "Traceback" not in log_text,
         "short-link opens counted = sent": opens == counts["short_link"],
+        "searches counted = sent": searches == counts["search"],
         "revisions = saves": revisions == counts["saved"] and counts["saved"] > 0,
         "subscriptions = subscribed - unsubscribed + before":
             subscriptions == args.subscribers + counts["subscribed"] - counts["unsubscribed"],

@@ -125,12 +125,8 @@ def follow(code: str) -> Response:
         row = db.get_db().execute("select * from short_links where code = ?", (code,)).fetchone()
     if row is None:
         return Response(render_template("links/unknown.html"), status=404)
-    day = dt.datetime.now(dt.UTC).date().isoformat()
-    db.get_db().execute(
-        "insert into short_link_opens (code, day, opens) values (?, ?, 1) "
-        "on conflict (code, day) do update set opens = opens + 1",
-        (code, day),
-    )
+    # Opens are counted by the statistics hook (in memory, flushed every few seconds), per
+    # target page and day; short_link_opens keeps the counts of earlier releases.
     if row["removed"] is not None:
         with force_locale(row["lang"]):
             html = render_template("links/removed.html", lang=row["lang"], topic=row["topic"])
