@@ -140,3 +140,47 @@ def test_killed_saves_leave_a_whole_file_and_whole_revisions(tmp_path, content_d
         workspace.save(raw, content_dir, instance, loc, original, digest, "after-crash")
     assert target.read_text() == original
     assert not list(target.parent.glob(".passport.md.*.tmp"))
+
+
+COUNTER = textwrap.dedent(
+    """
+    import sys
+    from migrant_info import create_app
+
+    app = create_app({"INSTANCE_DIR": sys.argv[1], "CONTENT_DIR": sys.argv[2],
+                      "STATS_FLUSH_SECONDS": 0.2, "PAGE_CACHE_ENTRIES": 0})
+    client = app.test_client()
+    n = 0
+    while True:
+        client.get("/en/rights/passport")
+        n += 1
+        print(n, flush=True)
+    """
+)
+
+
+def test_killed_process_loses_at_most_the_flush_window_of_counts(tmp_path, content_dir):
+    instance = tmp_path / "instance"
+    script = tmp_path / "counter.py"
+    script.write_text(COUNTER)
+    counter = subprocess.Popen(
+        [sys.executable, str(script), str(instance), str(content_dir)],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    started, done = time.monotonic(), 0
+    while time.monotonic() - started < 3:  # views are made, and flushed every 0.2 s
+        line = counter.stdout.readline()
+        assert line, "the counting process died"
+        done = int(line)
+    counter.send_signal(signal.SIGKILL)
+    counter.wait()
+    done += sum(1 for _ in counter.stdout)  # lines printed before the kill landed
+    rate = done / (time.monotonic() - started)
+    with sqlite3.connect(instance / db.DB_NAME) as conn:
+        assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
+        counted = conn.execute(
+            "select coalesce(sum(count), 0) from stats_daily where metric = 'view'"
+        ).fetchone()[0]
+    lost = done - counted
+    assert 0 <= lost <= rate * (0.2 + 0.5) + 5, (done, counted, rate)  # one window, plus slack
+    assert counted > 0
