@@ -93,7 +93,7 @@ def wrk(url: str, seconds: float, connections: int) -> dict:
             "wrk",
             "-t2",
             f"-c{connections}",
-            f"-d{seconds}s",
+            f"-d{seconds:g}s",
             "--latency",
             "-H",
             "Accept-Encoding: gzip",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from migrant_info import create_app
 
@@ -24,7 +24,8 @@ RELATIONAL_RULES = {("POST", "/api/push/subscriptions"), ("GET", "/api/stats/{me
 
 
 @schema.parametrize()
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+# Derandomized, so CI is reproducible; scripts/fuzz.sh explores with fresh seeds.
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_api_operation(case):
     """Generated and edge-case requests never crash the server or break the documented shape."""
     excluded = []
@@ -33,4 +34,8 @@ def test_api_operation(case):
     # (400/403/422) there; every other check still runs on them.
     if (case.method, case.path) in RELATIONAL_RULES:
         excluded.append(positive_data_acceptance)
-    case.call_and_validate(excluded_checks=excluded)
+    response = case.call()
+    if response.status_code == 413:
+        # Too large is refused before it is parsed: a right answer to any body, valid or not.
+        excluded.append(negative_data_rejection)
+    case.validate_response(response, excluded_checks=excluded)
