@@ -88,21 +88,13 @@ def test_today_is_never_published(app, client):
     assert data["rows"] == []
 
 
+def export(runner, *options):
+    """`flask stats export` over the two seeded days with these options."""
+    return runner.invoke(args=["stats", "export", "--from", DAY1, "--to", DAY2, *options])
+
+
 def test_cli_exports_csv_and_json(seeded, runner):
-    result = runner.invoke(
-        args=[
-            "stats",
-            "export",
-            "--from",
-            DAY1,
-            "--to",
-            DAY2,
-            "--format",
-            "json",
-            "--period",
-            "all",
-        ]
-    )
+    result = export(runner, "--format", "json", "--period", "all")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert set(data["metrics"]) == set(store.METRICS)
@@ -112,24 +104,8 @@ def test_cli_exports_csv_and_json(seeded, runner):
         "ne": 44,
         "ar": None,
     }
-    result = runner.invoke(
-        args=[
-            "stats",
-            "export",
-            "--from",
-            DAY1,
-            "--to",
-            DAY2,
-            "--format",
-            "csv",
-            "--metric",
-            "helpful_yes",
-            "--metric",
-            "helpful_no",
-            "--period",
-            "all",
-        ]
-    )
+    result = export(runner, "--format", "csv", "--metric", "helpful_yes", "--metric",
+                    "helpful_no", "--period", "all")  # fmt: skip
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.output)))
     assert {(r["metric"], r["row"], r["count"]) for r in rows} >= {

@@ -185,15 +185,20 @@ def write_index(
 
 
 @contextlib.contextmanager
-def build_lock(instance_dir: Path) -> Iterator[None]:
-    """Serialise builds across processes (gunicorn workers start together)."""
-    instance_dir.mkdir(parents=True, exist_ok=True)
-    with open(instance_dir / "build.lock", "w") as handle:
+def file_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock shared by every process on this machine (flock on `path`)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def build_lock(instance_dir: Path) -> contextlib.AbstractContextManager[None]:
+    """Serialise builds across processes (gunicorn workers start together)."""
+    return file_lock(instance_dir / "build.lock")
 
 
 def build(

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import hashlib
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from ..content.discover import SLUG, parse_page, split_front_matter
+from ..content.index import file_lock
 from ..content.model import INDEX_SLUG, RESERVED_SLUGS, TOPICS, ContentError, Page
 from ..locales import SOURCE_LANG, is_known_language
 
@@ -142,16 +141,9 @@ def atomic_write(path: Path, data: bytes) -> None:
         os.close(dir_fd)
 
 
-@contextlib.contextmanager
-def write_lock(instance_dir: Path) -> Iterator[None]:
+def write_lock(instance_dir: Path) -> contextlib.AbstractContextManager[None]:
     """One save at a time across workers, so check-then-write cannot interleave."""
-    instance_dir.mkdir(parents=True, exist_ok=True)
-    with open(instance_dir / "editor.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    return file_lock(instance_dir / "editor.lock")
 
 
 def save(
