@@ -34,16 +34,17 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.url_map.strict_slashes = True
     app.url_map.converters["lang"] = locales.LangConverter
     config.load(app, test_config)
+    i18n.init_app(app)
+    # First registered, so its after_request hook sees the finished response; its WSGI layer
+    # sits inside ProxyFix, so it sees the client's host as Flask does.
+    pagecache.init_app(app)
     if app.config["PROXY_COUNT"]:
         # Trust X-Forwarded-* only from the configured number of proxies in front (a CDN,
         # nginx); without this setting the headers are ignored, so clients cannot spoof them.
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
-    i18n.init_app(app)
-    pagecache.init_store(app)  # first registered, so it sees the finished response
     http.init_app(app)
     content.init_app(app)
-    pagecache.init_lookup(app)  # after the index freshness check
     db.init_app(app)
     links.init_app(app)
     push.init_app(app)

@@ -6,6 +6,11 @@ that is public (no cookie, no Vary beyond Accept-Encoding) can be replayed for t
 asking for the same URL in the same encoding. The key includes the index file's identity
 (inode, size, mtime), so a rebuild or in-place update by any worker retires every entry; the
 cache is bounded by entries and bytes, so memory stays flat however large the corpus grows.
+
+Stored responses are answered by a WSGI layer before Flask builds a request context (the
+same design as a reverse proxy's cache, inside the process): routing, hooks and templates
+cost nothing on a hit. What Flask hooks would have done for a hit is either in the stored
+bytes (headers, compression, ETag) or done by a replay listener (the statistics count).
 """
 
 from __future__ import annotations
@@ -13,15 +18,23 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from functools import cached_property, lru_cache
 
 from flask import Flask, Response, current_app, g, request
+from werkzeug.http import HTTP_STATUS_CODES, parse_accept_header
+
+from .http import ENCODINGS
+
+# Typing aliases only (wsgiref.types arrives in Python 3.11's standard library).
+WSGIApplication = Callable[..., Iterable[bytes]]
+StartResponse = Callable[..., object]
 
 # Blueprints whose public responses are functions of the index and the URL alone. (Push
 # notices and short links read the state database, so they are never replayed.)
 CACHEABLE_BLUEPRINTS = frozenset({"site", "offline", "tools"})
-KEY, HIT = "migrant_info.page_cache_key", "migrant_info.page_cache_hit"
+KEY = "migrant_info.page_cache_key"
 
 
 @dataclass(frozen=True)
@@ -32,6 +45,18 @@ class Stored:
     headers: tuple[tuple[str, str], ...]
     body: bytes
     notes: tuple[tuple[str, object], ...] = ()  # request-scoped facts other hooks read from g
+    endpoint: str | None = None  # what the statistics count a replay as
+    view_args: tuple[tuple[str, object], ...] = ()
+
+    @cached_property
+    def status_line(self) -> str:
+        """The WSGI status line, e.g. '200 OK'."""
+        return f"{self.status} {HTTP_STATUS_CODES.get(self.status, 'UNKNOWN')}"
+
+    @cached_property
+    def wsgi_headers(self) -> list[tuple[str, str]]:
+        """The stored headers plus Content-Length, ready for start_response."""
+        return [*self.headers, ("Content-Length", str(len(self.body)))]
 
 
 class PageCache:
@@ -48,6 +73,9 @@ class PageCache:
         # Names in flask.g that views set for after_request hooks (e.g. what a search found
         # for the statistics): kept with the response and set again when it is replayed.
         self.noted: set[str] = set()
+        # Called as listener(environ, stored, status) for every replayed response (the
+        # statistics count it, since no Flask hook runs for it).
+        self.replay_listeners: list[Callable[[dict, Stored, int], None]] = []
 
     def get(self, key: tuple) -> Stored | None:
         """The stored response for this key, marked as recently used."""
@@ -75,36 +103,56 @@ class PageCache:
                 self.size -= len(dropped.body)
 
 
-def _key() -> tuple | None:
-    """Method-free identity of this request's response, or None when it must not be cached."""
-    if request.method not in ("GET", "HEAD") or request.blueprint not in CACHEABLE_BLUEPRINTS:
-        return None
+@lru_cache(maxsize=256)
+def best_encoding(accept_encoding: str) -> str | None:
+    """The encoding `http.compress` picks for this Accept-Encoding header (memoised)."""
+    return parse_accept_header(accept_encoding).best_match(ENCODINGS)
+
+
+def environ_key(environ: dict, index_path: str) -> tuple | None:
+    """Identity of a GET or HEAD response from the WSGI environ, or None without an index."""
     try:
-        index = os.stat(Path(current_app.config["INDEX_PATH"]))
+        index = os.stat(index_path)
     except FileNotFoundError:
         return None
-    encoding = request.accept_encodings.best_match(["br", "gzip"])
     version = (index.st_ino, index.st_size, index.st_mtime_ns)
-    return (version, request.path, request.query_string, encoding)
+    encoding = best_encoding(environ.get("HTTP_ACCEPT_ENCODING", ""))
+    # The host is part of the key so a request for an untrusted host (TRUSTED_HOSTS) is never
+    # answered from an entry that a trusted one stored.
+    path, query = environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", "")
+    return (version, path, query, encoding, environ.get("HTTP_HOST", ""))
 
 
-def serve_from_cache() -> Response | None:
-    """Replay a stored response (or a 304 for a matching ETag) before any view runs."""
-    cache: PageCache = current_app.extensions["page_cache"]
-    key = _key()
-    # Kept on the request, not in g: the offline blueprint renders pages through nested
-    # requests that share this app context (and so g) while the outer request is running.
-    request.environ[KEY] = key
-    if key is None:
-        return None
-    stored = cache.get(key)
-    if stored is None:
-        return None
-    request.environ[HIT] = True
-    for name, value in stored.notes:
-        setattr(g, name, value)
-    response = Response(stored.body, status=stored.status, headers=list(stored.headers))
-    return response.make_conditional(request)
+class CacheMiddleware:
+    """WSGI layer in front of Flask: a stored page is answered without a request context."""
+
+    def __init__(self, app: Flask, wsgi_app: WSGIApplication):
+        self.app = app
+        self.wsgi_app = wsgi_app
+        self.cache: PageCache = app.extensions["page_cache"]
+
+    def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        """Replay a stored response (or a 304) when there is one; otherwise run Flask."""
+        method = environ.get("REQUEST_METHOD")
+        # In debug mode every request re-checks the content files first, inside Flask.
+        if method not in ("GET", "HEAD") or self.app.debug:
+            return self.wsgi_app(environ, start_response)
+        key = environ_key(environ, self.app.config["INDEX_PATH"])
+        environ[KEY] = key
+        stored = self.cache.get(key) if key is not None else None
+        if stored is None:
+            return self.wsgi_app(environ, start_response)
+        status = 200
+        if "HTTP_IF_NONE_MATCH" in environ:
+            response = Response(stored.body, status=stored.status, headers=list(stored.headers))
+            response.make_conditional(environ)
+            status = response.status_code
+        for listener in self.cache.replay_listeners:
+            listener(environ, stored, status)
+        if status != 200:
+            return response(environ, start_response)
+        start_response(stored.status_line, stored.wsgi_headers)
+        return [] if method == "HEAD" else [stored.body]
 
 
 def store_in_cache(response: Response) -> Response:
@@ -112,8 +160,8 @@ def store_in_cache(response: Response) -> Response:
     key = request.environ.get(KEY)
     if (
         key is None
-        or request.environ.get(HIT)
         or request.method != "GET"
+        or request.blueprint not in CACHEABLE_BLUEPRINTS
         or response.status_code != 200
         or response.is_streamed
         or not response.headers.get("Cache-Control", "").startswith("public")
@@ -124,20 +172,19 @@ def store_in_cache(response: Response) -> Response:
     headers = tuple((k, v) for k, v in response.headers.items() if k != "Content-Length")
     cache: PageCache = current_app.extensions["page_cache"]
     notes = tuple((name, g.get(name)) for name in sorted(cache.noted) if name in g)
-    cache.put(key, Stored(response.status_code, headers, response.get_data(), notes))
+    args = tuple(sorted((request.view_args or {}).items()))
+    stored = Stored(
+        response.status_code, headers, response.get_data(), notes, request.endpoint, args
+    )
+    cache.put(key, stored)
     return response
 
 
-def init_store(app: Flask) -> None:
-    """Register storing first, so it runs after every other after_request hook."""
+def init_app(app: Flask) -> None:
+    """The cache, its WSGI layer, and the hook that stores (registered first, so it runs last)."""
     app.extensions["page_cache"] = PageCache(
         app.config["PAGE_CACHE_ENTRIES"], app.config["PAGE_CACHE_BYTES"]
     )
     if app.config["PAGE_CACHE_ENTRIES"]:
         app.after_request(store_in_cache)
-
-
-def init_lookup(app: Flask) -> None:
-    """Register the lookup after the content index's freshness check."""
-    if app.config["PAGE_CACHE_ENTRIES"]:
-        app.before_request(serve_from_cache)
+        app.wsgi_app = CacheMiddleware(app, app.wsgi_app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from flask import request_started
 
 from migrant_info.pagecache import PageCache, Stored
 from tests.conftest import log_in
@@ -10,6 +11,14 @@ from tests.conftest import log_in
 
 def cache(app) -> PageCache:
     return app.extensions["page_cache"]
+
+
+@pytest.fixture
+def client(app):
+    """A client of an app whose content index is built (the first request builds it)."""
+    client = app.test_client()
+    client.get("/languages")
+    return client
 
 
 def test_second_request_is_replayed_byte_for_byte(app, client):
@@ -20,6 +29,29 @@ def test_second_request_is_replayed_byte_for_byte(app, client):
     assert second.data == first.data and second.headers["ETag"] == first.headers["ETag"]
     for name in ("Content-Encoding", "Cache-Control", "Content-Security-Policy", "Vary"):
         assert second.headers[name] == first.headers[name]
+
+
+def test_a_replayed_page_never_enters_flask(app, client):
+    """Hits are answered by the WSGI layer: no request context, no hooks, no template."""
+    started = []
+    client.get("/en/rights/passport")
+    with request_started.connected_to(lambda sender, **extra: started.append(1), app):
+        replayed = client.get("/en/rights/passport")
+        client.get("/en/rights/passport?print")  # another URL: rendered
+    assert replayed.status_code == 200 and "passport" in replayed.text.lower()
+    assert len(started) == 1
+
+
+def test_a_cached_page_is_refused_to_an_untrusted_host(tmp_path, content_dir):
+    from migrant_info import create_app
+
+    app = create_app({"INSTANCE_DIR": str(tmp_path / "i"), "CONTENT_DIR": str(content_dir),
+                      "TRUSTED_HOSTS": ["migrant.example.org"]})  # fmt: skip
+    client, trusted = app.test_client(), {"Host": "migrant.example.org"}
+    for _ in range(3):
+        assert client.get("/en/", headers=trusted).status_code == 200
+    assert cache(app).hits >= 1
+    assert client.get("/en/", headers={"Host": "evil.example"}).status_code == 400
 
 
 def test_each_encoding_is_kept_apart(client):
@@ -95,7 +127,7 @@ def test_nested_requests_never_store_a_body_under_another_key(tmp_path, content_
     client.get("/api/offline/en.json", headers={"Accept-Encoding": "br"})
     entries = cache(app).items
     assert len(entries) > 3
-    for (_, path, _, encoding), stored in entries.items():
+    for (_, path, _, encoding, _), stored in entries.items():
         headers = dict(stored.headers)
         assert headers.get("Content-Encoding") == encoding, path
         is_json = headers["Content-Type"].startswith("application/json")

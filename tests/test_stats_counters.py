@@ -7,6 +7,8 @@ import sys
 import threading
 from contextlib import closing
 
+import pytest
+
 from migrant_info import db
 from migrant_info.stats import recorder
 
@@ -248,7 +250,29 @@ def test_the_flusher_thread_writes_without_being_asked(tmp_path, content_dir):
     assert written == 1
 
 
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({}, {("view", "en", "rights", "passport", ""): 3}),
+        ({"X-Migrant-Prefetch": "save"}, {("offline_save", "en", "rights", "passport", ""): 3}),
+        ({"X-Migrant-Prefetch": "refresh"}, {}),
+        ({"If-None-Match": "*"}, {("view", "en", "rights", "passport", ""): 3}),
+    ],
+)
+def test_a_replayed_page_counts_like_a_rendered_one(app, client, headers, expected):
+    client.get("/languages")  # builds the index: responses are stored from the next request on
+    client.get("/en/rights/passport")  # stored, counted as a view
+    hits = app.extensions["page_cache"].hits
+    for _ in range(3):
+        client.get("/en/rights/passport", headers=headers)
+    assert app.extensions["page_cache"].hits == hits + 3
+    found = rows(app)
+    found[("view", "en", "rights", "passport", "")] -= 1  # the storing request
+    assert {k: v for k, v in found.items() if v} == expected
+
+
 def test_replayed_pages_and_searches_still_count(app, client):
+    client.get("/languages")  # builds the index: responses are stored from the next request on
     for _ in range(3):
         client.get("/en/rights/passport")
         client.get("/en/search?q=zzzqqq")

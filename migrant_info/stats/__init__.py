@@ -9,6 +9,7 @@ See docs/statistics.md for every field.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import re
@@ -17,6 +18,7 @@ from pathlib import Path
 from flask import Blueprint, Flask, Response, current_app, g, request, template_rendered
 
 from .. import db
+from ..pagecache import Stored
 from .counters import Recorder
 
 bp = Blueprint("stats", __name__)
@@ -44,9 +46,9 @@ def recorder(app: Flask | None = None) -> Recorder:
     return (app or current_app).extensions["stats"]
 
 
-def query_hash(lang: str, text: str) -> str:
+def query_hash(lang: str, text: str, app: Flask | None = None) -> str:
     """A keyed hash of a normalised query: rare queries are counted without their text."""
-    secret = current_app.config["SECRET_KEY"]
+    secret = (app or current_app).config["SECRET_KEY"]
     secret = secret if isinstance(secret, bytes) else str(secret).encode()
     return hmac.new(secret, f"{lang}\0{text}".encode(), hashlib.sha256).hexdigest()[:20]
 
@@ -57,6 +59,42 @@ def _on_template(sender: Flask, template, context: dict, **extra) -> None:
         g.stats_search = (" ".join(context["query"].terms), bool(context.get("results")))
 
 
+def count_read(
+    app: Flask,
+    endpoint: str,
+    args: dict,
+    status: int,
+    prefetch: str | None,
+    search: tuple[str, bool] | None,
+) -> None:
+    """Count a reader's GET: a view, a search, or (service worker fetches) an offline save.
+
+    Shared by the after_request hook and by replays from the page cache, which answers
+    before Flask runs, so a page counts the same whether it was rendered or replayed.
+    """
+    lang = args.get("lang", "")
+    rec = recorder(app)
+    if prefetch:
+        # Background fetches by the service worker, the offline-size check or the static export.
+        if prefetch == "pack" and endpoint == "offline.offline_list" and status == 200:
+            rec.add("offline_save", lang, "_pack")
+        elif prefetch == "save" and status == 200 and endpoint in VIEWS:
+            rec.add("offline_save", lang, *_page_of(endpoint, args))
+        return
+    if status not in (200, 304):
+        return
+    if endpoint in VIEWS:
+        rec.add("view", lang, *_page_of(endpoint, args))
+    elif endpoint == "site.search" and search is not None:
+        text, found = search
+        if text:
+            qhash = query_hash(lang, text, app)
+            rec.add("search", lang, detail=qhash)
+            if not found:
+                rec.add("search_empty", lang, detail=qhash)
+            rec.add_query(lang, qhash, text[:100])
+
+
 def _count(response: Response) -> Response:
     """After every request: add to the counters when it is something worth counting."""
     app = current_app
@@ -64,29 +102,13 @@ def _count(response: Response) -> Response:
         return response
     status = response.status_code
     args = request.view_args or {}
-    lang = args.get("lang", "")
-    rec = recorder()
     prefetch = request.headers.get(PREFETCH)
-    if prefetch:
-        # Background fetches by the service worker, the offline-size check or the static export.
-        if prefetch == "pack" and request.endpoint == "offline.offline_list" and status == 200:
-            rec.add("offline_save", lang, "_pack")
-        elif prefetch == "save" and status == 200 and request.endpoint in VIEWS:
-            rec.add("offline_save", lang, *_page_of(request.endpoint, args))
+    if prefetch or (request.method == "GET" and request.endpoint != "links.follow"):
+        count_read(app, request.endpoint, args, status, prefetch, g.get("stats_search"))
         return response
-    if request.method == "GET" and status in (200, 304):
-        if request.endpoint in VIEWS:
-            rec.add("view", lang, *_page_of(request.endpoint, args))
-        elif request.endpoint == "site.search" and "stats_search" in g:
-            text, found = g.stats_search
-            if text:
-                qhash = query_hash(lang, text)
-                rec.add("search", lang, detail=qhash)
-                if not found:
-                    rec.add("search_empty", lang, detail=qhash)
-                rec.add_query(lang, qhash, text[:100])
-    elif request.method == "POST" and status == 200 and request.endpoint in TOOL_USES:
-        rec.add("tool_use", lang, *VIEWS[request.endpoint])
+    rec = recorder()
+    if request.method == "POST" and status == 200 and request.endpoint in TOOL_USES:
+        rec.add("tool_use", args.get("lang", ""), *VIEWS[request.endpoint])
     elif request.endpoint == "links.follow" and status == 302:
         match = PAGE_PATH.match(response.location or "")
         if match:
@@ -94,6 +116,16 @@ def _count(response: Response) -> Response:
     elif request.endpoint == "push.subscribe" and status == 201:
         _count_subscription(rec, response.get_json(silent=True) or {})
     return response
+
+
+def _count_replay(app: Flask, environ: dict, stored: Stored, status: int) -> None:
+    """Count a GET the page cache answered without running Flask."""
+    if not app.config["STATS_ENABLED"] or environ.get("REQUEST_METHOD") != "GET":
+        return
+    notes = dict(stored.notes)
+    prefetch = environ.get("HTTP_" + PREFETCH.upper().replace("-", "_"))
+    args = dict(stored.view_args)
+    count_read(app, stored.endpoint, args, status, prefetch, notes.get("stats_search"))
 
 
 def _page_of(endpoint: str, args: dict) -> tuple[str, str]:
@@ -130,7 +162,9 @@ def init_app(app: Flask) -> None:
     )
     app.after_request(_count)
     template_rendered.connect(_on_template, app)
-    app.extensions["page_cache"].noted.add("stats_search")  # replayed searches still count
+    page_cache = app.extensions["page_cache"]
+    page_cache.noted.add("stats_search")  # replayed searches still count
+    page_cache.replay_listeners.append(functools.partial(_count_replay, app))
     app.extensions["page_demand"] = _demand
     from . import cli, routes  # noqa: F401 - registers the views
 
