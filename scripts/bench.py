@@ -34,7 +34,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 BARE_APP = '''
-import json, base64
+import json, base64, re
 from flask import Flask, Response, request
 STORED = json.load(open({path!r}))
 app = Flask(__name__)
@@ -43,9 +43,25 @@ app = Flask(__name__)
 @app.route("/<path:path>")
 def serve(path):
     """The project's bytes for this URL, from memory, with the same headers."""
-    item = STORED[request.full_path.rstrip("?")]
+    # The wrk script for "rendered" rows adds a unique _=N; the bare app ignores it.
+    item = STORED[re.sub(r"[?&]_=[^&]*$", "", request.full_path.rstrip("?"))]
     return Response(base64.b64decode(item["body"]), status=item["status"], headers=item["headers"])
 '''
+# A wrk script that makes every URL unique (..._=<thread>-<n>), so the site's page cache never
+# answers and each request is rendered: the cost a cold cache or a CDN miss pays.
+UNIQUE_LUA = """
+local counter = 0
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("id", threads)
+end
+function request()
+  counter = counter + 1
+  local sep = string.find(wrk.path, "?", 1, true) and "&" or "?"
+  return wrk.format(nil, wrk.path .. sep .. "_=" .. id .. "-" .. counter)
+end
+"""
 KEEP_HEADERS = (
     "Content-Type",
     "Content-Encoding",
@@ -86,8 +102,9 @@ def start_gunicorn(app_spec: str, env: dict, cwd: Path, log: Path) -> tuple[subp
     raise SystemExit(f"gunicorn did not start; see {log}")
 
 
-def wrk(url: str, seconds: float, connections: int) -> dict:
+def wrk(url: str, seconds: float, connections: int, script: Path | None = None) -> dict:
     """Requests per second and p50/p99 latency (ms) from one wrk run."""
+    options = ["-s", str(script)] if script else []
     out = subprocess.run(
         [
             "wrk",
@@ -97,6 +114,7 @@ def wrk(url: str, seconds: float, connections: int) -> dict:
             "--latency",
             "-H",
             "Accept-Encoding: gzip",
+            *options,
             url,
         ],
         capture_output=True,
@@ -138,10 +156,14 @@ def throughput(args: argparse.Namespace, work: Path) -> list[dict]:
         )
         urls = {
             "page": "/en/rights/passport",
+            "page, rendered (unique URLs)": "/en/rights/passport",
             "home": "/en/",
-            "search": "/en/search?q=passport",
+            "search, one query": "/en/search?q=passport",
+            "search, rendered (unique URLs)": "/en/search?q=passport",
             "short link": f"/s/{code}",
         }
+        unique = work / "unique.lua"
+        unique.write_text(UNIQUE_LUA)
         stored = {}
         for url in urls.values():
             response = requests.get(
@@ -164,8 +186,9 @@ def throughput(args: argparse.Namespace, work: Path) -> list[dict]:
         for name, url in urls.items():
             runs = {"site": [], "bare": []}
             for _ in range(args.rounds):  # alternate, so drift on a shared machine hits both
-                runs["site"].append(wrk(site_base + url, args.seconds, args.connections))
-                runs["bare"].append(wrk(bare_base + url, args.seconds, args.connections))
+                script = unique if "unique" in name else None
+                for server, base in (("site", site_base), ("bare", bare_base)):
+                    runs[server].append(wrk(base + url, args.seconds, args.connections, script))
             best = {k: max(v, key=lambda r: r["rps"]) for k, v in runs.items()}
             rows.append(
                 {
@@ -223,7 +246,11 @@ def main() -> int:
     parser.add_argument("--index-pages", type=int, default=1000, help="pages per language")
     parser.add_argument("--push", type=int, default=5000, help="subscriptions (0 to skip)")
     parser.add_argument("--quick", action="store_true", help="3 s runs, 1 round, small corpora")
+    parser.add_argument(
+        "--parts", default="throughput,export,scale,push", help="comma-separated subset to run"
+    )
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
     if args.quick:
         args.seconds, args.rounds, args.index_pages, args.push = 3, 1, 300, 1000
     if not shutil.which("wrk"):
@@ -234,29 +261,17 @@ def main() -> int:
         f"{os.cpu_count()} CPUs, wrk {args.connections} connections, {args.seconds:g} s x "
         f"{args.rounds} alternating rounds\n"
     )
-    print("## Throughput (gunicorn, 2 workers; requests/s, latency ms)\n")
-    print("| URL | site req/s | bare req/s | ratio | site p50/p99 | bare p50/p99 | non-2xx/3xx |")
-    print("|---|---|---|---|---|---|---|")
-    for row in throughput(args, work):
-        print(
-            f"| {row['name']} `{row['url']}` | {row['site_rps']:.0f} | {row['bare_rps']:.0f} | "
-            f"{row['ratio']:.0%} | {row['site_p50']:.1f} / {row['site_p99']:.1f} | "
-            f"{row['bare_p50']:.1f} / {row['bare_p99']:.1f} | "
-            f"{row['site_errors'] + row['bare_errors']} |"
-        )
-    figures = export_figures(work)
-    print("\n## Static export of the shipped site\n")
-    print(
-        f"{figures['files']} files, {figures['bytes'] / 1e6:.1f} MB "
-        f"(zip {figures['zip_bytes'] / 1e6:.1f} MB) in {figures['seconds']:.1f} s"
-    )
+    if "throughput" in parts:
+        print_throughput(args, work)
+    if "export" in parts:
+        print_export(work)
     bench_index = ROOT / "scripts" / "bench_index.py"
-    if bench_index.exists():
+    if "scale" in parts and bench_index.exists():
         print(f"\n## Content scale ({args.index_pages} pages per language)\n", flush=True)
         subprocess.run(
             [sys.executable, str(bench_index), "--pages", str(args.index_pages)], check=True
         )
-    if args.push:
+    if "push" in parts and args.push:
         print(f"\n## Push fan-out ({args.push} subscriptions)\n", flush=True)
         subprocess.run(
             [
@@ -269,6 +284,30 @@ def main() -> int:
         )
     shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+def print_throughput(args: argparse.Namespace, work: Path) -> None:
+    """The throughput table."""
+    print("## Throughput (gunicorn, 2 workers; requests/s, latency ms)\n")
+    print("| URL | site req/s | bare req/s | ratio | site p50/p99 | bare p50/p99 | non-2xx/3xx |")
+    print("|---|---|---|---|---|---|---|")
+    for row in throughput(args, work):
+        print(
+            f"| {row['name']} `{row['url']}` | {row['site_rps']:.0f} | {row['bare_rps']:.0f} | "
+            f"{row['ratio']:.0%} | {row['site_p50']:.1f} / {row['site_p99']:.1f} | "
+            f"{row['bare_p50']:.1f} / {row['bare_p99']:.1f} | "
+            f"{row['site_errors'] + row['bare_errors']} |"
+        )
+
+
+def print_export(work: Path) -> None:
+    """The static export line."""
+    figures = export_figures(work)
+    print("\n## Static export of the shipped site\n")
+    print(
+        f"{figures['files']} files, {figures['bytes'] / 1e6:.1f} MB "
+        f"(zip {figures['zip_bytes'] / 1e6:.1f} MB) in {figures['seconds']:.1f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from migrant_info.content.search import normalize, parse_query
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from migrant_info.content.search import normalize, parse_query, snippet, words
 
 
 @pytest.mark.parametrize(
@@ -111,3 +115,63 @@ def test_normalize_arabic_forms():
 def test_parse_query_quotes_every_term():
     query = parse_query('NEAR("a" b*)', "en")
     assert query.fts() == '"near" "a" "b"'
+
+
+def _reference_snippet_marks(text: str, terms: set[str]) -> list[str]:
+    """Every word of `text` that a query for `terms` must match (the slow, obvious way)."""
+    return [text[s:e] for s, e in words(text) if normalize(text[s:e]) in terms]
+
+
+@pytest.mark.parametrize(
+    "text,query,marked",
+    [
+        ("Keep your PASSPORT. " + "filler " * 200 + "Passports too.", "passport", ["PASSPORT"]),
+        ("word " * 300 + "the Pásaporte and pasaporte", "pasaporte", ["Pásaporte", "pasaporte"]),
+        ("كلام " * 300 + "حقوق العمّال والعمال", "العمال", ["العمّال", "والعمال"]),
+        ("पाठ " * 300 + "रोजगारदाताले भन्यो", "रोजगारदाताले", ["रोजगारदाताले"]),
+        ("Straße " * 3 + "strasse", "strasse", ["Straße", "Straße", "Straße", "strasse"]),
+        ("no match here at all", "passport", []),
+    ],
+)
+def test_snippet_marks_the_words_that_match_wherever_they_are(text, query, marked):
+    """Matches deep in a long text, or written with accents, marks or case, are found."""
+    html = str(snippet(text, parse_query(query, "en")))
+    assert re.findall("<mark>(.*?)</mark>", html) == marked
+    assert len(words(re.sub("<[^>]+>", "", html))) <= 28
+
+
+@given(
+    st.lists(st.sampled_from(["Work", "wörk", "worker", "paid", "PAID", "الأجر", "دفع", "x"]),
+             max_size=120),
+    st.sampled_from(["work", "paid", "اجر", "worker"]),
+)  # fmt: skip
+def test_snippet_marks_only_matching_words_and_finds_one_when_there_is_one(chosen, term):
+    text = " ".join(chosen)
+    query = parse_query(term, "en")
+    html = str(snippet(text, query))
+    marked = re.findall("<mark>(.*?)</mark>", html)
+    expected = _reference_snippet_marks(text, set(query.terms))
+    assert all(normalize(word) in query.terms for word in marked)
+    assert bool(marked) == bool(expected)
+
+
+@pytest.mark.parametrize("top", [1, 2, 5])
+@pytest.mark.parametrize("limit", [1, 2, 20])
+def test_searching_the_best_matches_first_gives_the_same_results(
+    app, client, monkeypatch, top, limit
+):
+    """The first pass ranks only the best matches in all languages; never other results."""
+    from migrant_info import content
+    from migrant_info.content import store
+
+    client.get("/languages")  # builds the index
+    cases = [("ne", "money"), ("hi", "helpline"), ("en", "passport"), ("ar", "عمال")]
+    with app.test_request_context():
+        conn = content.get_index()
+        for lang, text in cases:
+            query = parse_query(text, lang)
+            full = store.search(conn, lang, query, limit)  # TOP_HITS exceeds every match here
+            assert full
+            monkeypatch.setattr(store, "TOP_HITS", top)
+            assert store.search(conn, lang, query, limit) == full
+            monkeypatch.undo()

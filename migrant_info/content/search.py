@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
+import regex
 from markupsafe import Markup, escape
 
 from ..locales import UNSPACED_LANGS
@@ -14,18 +17,20 @@ MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
 # Arabic short vowels, Quranic marks and the tatweel carry no meaning for search.
 ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-ARABIC_LETTERS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"})
+ARABIC_FORMS = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"}
+ARABIC_LETTERS = str.maketrans(ARABIC_FORMS)
 # The definite article, alone or after the conjunctions/prepositions wa-, fa-, bi-, ka-, li-.
 ARABIC_ARTICLE = re.compile(r"(?<!\w)(?:[وفبك]?ال|لل)(?=\w\w)")
 LATIN_MARKS = re.compile("[\u0300-\u036f]")
 JOINERS = re.compile("[\u200c\u200d\u00ad]")
-WORD_CATEGORIES = frozenset({"Mn", "Mc", "Co"})
+# FTS5's word characters as configured in index.FTS_TABLES: letters, numbers, private use and
+# combining marks (Devanagari and Bengali vowel signs are marks, and belong inside words).
+WORD = regex.compile(r"[\p{L}\p{N}\p{Mn}\p{Mc}\p{Co}]+")
 
 
 def is_word_char(char: str) -> bool:
     """Match FTS5's tokenchars: letters, numbers, private use and combining marks."""
-    category = unicodedata.category(char)
-    return category[0] in "LN" or category in WORD_CATEGORIES
+    return WORD.fullmatch(char) is not None
 
 
 def normalize(text: str) -> str:
@@ -37,19 +42,15 @@ def normalize(text: str) -> str:
     return ARABIC_ARTICLE.sub("", text)
 
 
+@lru_cache(maxsize=65536)
+def normalize_word(word: str) -> str:
+    """normalize() of one word, memoised: a language's pages reuse a small vocabulary."""
+    return normalize(word)
+
+
 def words(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of each word in `text`."""
-    spans, start = [], None
-    for i, char in enumerate(text):
-        if is_word_char(char):
-            if start is None:
-                start = i
-        elif start is not None:
-            spans.append((start, i))
-            start = None
-    if start is not None:
-        spans.append((start, len(text)))
-    return spans
+    return [match.span() for match in WORD.finditer(text)]
 
 
 @dataclass(frozen=True)
@@ -83,26 +84,77 @@ def parse_query(raw: str, lang: str) -> Query:
 
 
 def snippet(text: str, query: Query, width: int = 28) -> Markup:
-    """A short extract of `text` around the first match, matches wrapped in <mark>."""
+    """A short extract of `text` around a match (the first one found), matches in <mark>."""
     if query.substring:
         return _substring_snippet(text, query, width * 6)
-    spans = words(text)
-    keys = set(query.terms)
-    hits = [i for i, (s, e) in enumerate(spans) if normalize(text[s:e]) in keys]
+    keys, before = frozenset(query.terms), width // 3
+    first = _first_match(text, keys)
+    if first is None:
+        spans = _spans_from(text, 0, width)
+    else:
+        lead = _spans_before(text, first, before)
+        spans = lead + _spans_from(text, first, width - len(lead))
     if not spans:
         return Markup("")
-    first = hits[0] if hits else 0
-    lo = max(0, first - width // 3)
-    hi = min(len(spans), lo + width)
-    start, end = spans[lo][0], spans[hi - 1][1]
+    start, end = spans[0][0], spans[-1][1]
     out, pos = [], start
-    for i in hits:
-        if lo <= i < hi:
-            s, e = spans[i]
+    for s, e in spans:
+        if normalize_word(text[s:e]) in keys:
             out += [escape(text[pos:s]), Markup("<mark>"), escape(text[s:e]), Markup("</mark>")]
             pos = e
     out.append(escape(text[pos:end]))
     return _ellipsis(start > 0, end < len(text), Markup("").join(out))
+
+
+def _first_match(text: str, keys: frozenset[str]) -> int | None:
+    """Offset of a word whose normalised form is a query term, or None.
+
+    Most matches are found by searching the case-folded text in C for each term and checking
+    the word found there; only when none is (accents, Arabic marks, a match only in the title)
+    are all the words normalised one by one.
+    """
+    folded = text.casefold()
+    for letter, plain in ARABIC_FORMS.items():  # one character for one: offsets stay
+        folded = folded.replace(letter, plain)
+    if len(folded) == len(text):  # and casefold made no character two
+        best = None
+        for term in keys:
+            pos = folded.find(term)
+            while pos != -1 and (best is None or pos < best):
+                start = pos
+                while start > 0 and is_word_char(text[start - 1]):
+                    start -= 1
+                word = WORD.match(text, start)
+                if word and word.end() > pos and normalize_word(word.group()) in keys:
+                    best = start
+                    break
+                pos = folded.find(term, pos + 1)
+        if best is not None:
+            return best
+    for match in WORD.finditer(text):
+        if normalize_word(match.group()) in keys:
+            return match.start()
+    return None
+
+
+def _spans_from(text: str, offset: int, count: int) -> list[tuple[int, int]]:
+    """The first `count` words at or after `offset`."""
+    return [match.span() for match in itertools.islice(WORD.finditer(text, offset), count)]
+
+
+def _spans_before(text: str, offset: int, count: int) -> list[tuple[int, int]]:
+    """The last `count` whole words before `offset`."""
+    if count <= 0:
+        return []
+    reach = 16 * count
+    while True:
+        lo = max(0, offset - reach)
+        spans = [match.span() for match in WORD.finditer(text, lo, offset)]
+        if lo > 0 and spans and spans[0][0] == lo and is_word_char(text[lo - 1]):
+            spans = spans[1:]  # a word cut in two by the window's edge
+        if len(spans) >= count or lo == 0:
+            return spans[-count:]
+        reach *= 4
 
 
 def _substring_snippet(text: str, query: Query, width: int) -> Markup:

@@ -16,6 +16,9 @@ RANKED_HITS = {
     table: f"select rowid, bm25({table}, 10.0, 1.0) as score from {table} where {table} match ?"  # noqa: S608
     for table in ("fts_words", "fts_trigram")
 }
+# How many of the best-ranked matches (all languages) a search looks at first.
+TOP_HITS = 200
+ALL_PAGES = "select id as rowid, 0 as score from pages"
 PAGE_COLUMNS = (
     "id, lang, topic, slug, kind, title, summary, html, toc, reviewed, sources, countries, "
     "source_hash, translated_by, reviewed_by, lesson, status"
@@ -131,28 +134,42 @@ def _search_table(
     # The trigram table keeps the query's substring terms; the word table needs whole words.
     q = query if table == "fts_trigram" else Query(query.terms, substring=False)
     match = q.fts()
+    rows = []
     if match:
-        hits = RANKED_HITS[table]
-        params: list = [match]
-    else:
-        hits = "select id as rowid, 0 as score from pages"
-        params = []
+        # Most searches are answered from the best-ranked matches in every language; only
+        # when those hold too few in the reader's language are all matches ranked.
+        rows = _ranked(conn, f"{RANKED_HITS[table]} order by score limit ?", [match, TOP_HITS],
+                       lang, q, limit)  # fmt: skip
+    if len(rows) < limit:
+        hits, params = (RANKED_HITS[table], [match]) if match else (ALL_PAGES, [])
+        rows = _ranked(conn, hits, params, lang, q, limit)
+    # Texts are read for the shown hits only: the sorter would otherwise carry every text.
+    marks = ",".join("?" * len(rows))
+    texts = dict(conn.execute(f"select id, text from pages where id in ({marks})",  # noqa: S608
+                              [r["id"] for r in rows]).fetchall())  # fmt: skip
+    return [
+        Result(r["lang"], r["topic"], r["slug"], r["kind"], r["title"], snippet(texts[r["id"]], q))
+        for r in rows
+    ]
+
+
+def _ranked(
+    conn: sqlite3.Connection, hits: str, params: list, lang: str, q: Query, limit: int
+) -> list[sqlite3.Row]:
+    """Pages in the reader's language (or untranslated sources) among `hits`, best first."""
     likes = "".join(" and p.text like ? escape '\\'" for _ in q.short_terms)
+    params = list(params)
     for term in q.short_terms:
         escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params.append(f"%{escaped}%")
     sql = f"""
-        select p.lang, p.topic, p.slug, p.kind, p.title, p.text
+        select p.id, p.lang, p.topic, p.slug, p.kind, p.title
         from ({hits}) h join pages p on p.id = h.rowid
         where (p.lang = ? or (p.lang = ? and not exists (
                 select 1 from pages t where t.lang = ? and t.topic = p.topic and t.slug = p.slug)))
           {likes}
         order by h.score, p.title limit ?"""  # noqa: S608
-    rows = conn.execute(sql, [*params, lang, SOURCE_LANG, lang, limit]).fetchall()
-    return [
-        Result(r["lang"], r["topic"], r["slug"], r["kind"], r["title"], snippet(r["text"], q))
-        for r in rows
-    ]
+    return conn.execute(sql, [*params, lang, SOURCE_LANG, lang, limit]).fetchall()
 
 
 def helplines(conn: sqlite3.Connection, country: str | None = None) -> list[Helpline]:
