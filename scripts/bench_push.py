@@ -96,7 +96,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--subscriptions", type=int, default=20000)
     parser.add_argument("--naive", type=int, default=50, help="messages for the serial loop")
-    parser.add_argument("--workers", type=int, default=64)
+    parser.add_argument("--workers", type=int, help="default: the app's PUSH_WORKERS")
     parser.add_argument(
         "--check-receiver", action="store_true", help="first measure the receiver alone (wrk)"
     )
@@ -131,7 +131,9 @@ def main() -> None:
             ),
         )
         settings = Settings(
-            vapid=app.extensions["vapid"], subject="mailto:bench@example.org", workers=args.workers
+            vapid=app.extensions["vapid"],
+            subject="mailto:bench@example.org",
+            workers=args.workers or app.config["PUSH_WORKERS"],
         )
         started, cpu = time.perf_counter(), time.process_time()
         counts = Sender(db.path_for(app), settings).run(notice_id)

@@ -41,7 +41,7 @@ class Settings:
 
     vapid: Vapid02
     subject: str
-    workers: int = 64
+    workers: int = 128
     batch: int = 256  # deliveries marked sending, or outcomes written, per transaction
     timeout: float = 10.0
     max_attempts: int = 4
