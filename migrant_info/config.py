@@ -33,7 +33,7 @@ def defaults(app: Flask) -> dict:
         "VAPID_SUBJECT": "mailto:webmaster@localhost",
         "PUSH_HOSTS": list(DEFAULT_PUSH_HOSTS),
         "PUSH_INSECURE_HOSTS": [],  # hosts reached over plain http (tests only)
-        "PUSH_WORKERS": 64,
+        "PUSH_WORKERS": 128,  # threads = keep-alive connections per push service
         "OFFLINE_PAGE_CACHE": 60,  # pages the service worker keeps besides packs and saved topics
         "PUSH_RATE_LIMIT": [30, 60],  # subscription requests per client per minute
         "PAGE_CACHE_ENTRIES": 2000,  # finished reader responses kept per process (0: none)

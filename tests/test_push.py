@@ -293,15 +293,20 @@ def test_killed_send_resumes_without_repeating_finished_deliveries(
     sender = run_flask(
         ["push", "send", "--title", "Scam", "--body", "Beware"], env, stderr=subprocess.DEVNULL
     )
+    conn = sqlite3.connect(db.path_for(app))
+
+    def recorded_sent() -> int:
+        return conn.execute("select count(*) from deliveries where status = 'sent'").fetchone()[0]
+
     deadline = time.monotonic() + 30
-    while sum(len(v) for v in receiver.received.values()) < 10:
+    # Outcomes are written in batches: wait for the first batch to be recorded, then kill.
+    while sum(len(v) for v in receiver.received.values()) < 10 or not recorded_sent():
         assert time.monotonic() < deadline and sender.poll() is None, (
             sender.stderr.read().decode()[-3000:] if sender.poll() is not None else "slow"
         )
         time.sleep(0.02)
     sender.send_signal(signal.SIGKILL)
     sender.wait()
-    conn = sqlite3.connect(db.path_for(app))
     done_before = {
         r[0] for r in conn.execute("select subscription_id from deliveries where status = 'sent'")
     }
