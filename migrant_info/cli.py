@@ -58,24 +58,23 @@ def build_command() -> None:
 def check_command(show_coverage: bool) -> None:
     """Validate every content file, the helplines data and internal links; exit 1 on any error."""
     content_dir = Path(current_app.config["CONTENT_DIR"])
-    pages, errors = discover(content_dir)
+    facts, errors = checks.check_site(content_dir)  # pages stream past; compact facts stay
     lines, _directory, data_errors = helplines.load(content_dir)
     data_errors += selfcheck.load(content_dir)[1] + routefinder.load(content_dir)[1]
-    checks.render_all(pages)
-    errors += data_errors + checks.check_links(pages)
-    errors += checks.check_translation_versions(content_dir, pages)
+    errors += data_errors + facts.link_errors()
+    errors += facts.version_errors(content_dir)
     for error in errors:
         click.echo(f"error: {error}", err=True)
     if show_coverage:
         click.echo(f"{'language':<10}{'current':>9}{'outdated':>10}{'missing':>9}")
-        for row in checks.coverage(pages):
+        for row in facts.coverage():
             click.echo(
                 f"{row['lang']:<10}{row.get('current', 0):>9}"
                 f"{row.get('outdated', 0):>10}{row.get('missing', 0):>9}"
             )
     if errors:
         raise click.ClickException(f"{len(errors)} error(s)")
-    click.echo(f"{len(pages)} pages and {len(lines)} helplines, no errors.")
+    click.echo(f"{facts.pages} pages and {len(lines)} helplines, no errors.")
 
 
 @content_cli.command("status")

@@ -25,9 +25,10 @@ from ..locales import SOURCE_LANG
 from . import filestate
 from .discover import locate, parse_page
 from .filestate import FileState, Scan
-from .index import BUILD_VERSION, BuildFailed, render_pages
+from .index import BUILD_VERSION, BuildFailed
 from .model import ContentError, Page, SourceFacts, inherit
 from .rows import fts_delete, fts_insert, page_row, status
+from .writer import render_pages
 
 # Beyond this many changed files a full build (one pass, no per-row lookups) is as quick.
 MAX_CHANGES = 200
@@ -214,7 +215,7 @@ def _apply(
     if errors:
         raise BuildFailed(errors)
     reuse = {r["file_hash"]: (r["html"], r["text"], r["toc"]) for r in old_rows.values() if r}
-    render_pages(pages, reuse, lambda page: None)
+    render_pages(pages, lambda page: reuse.get(page.file_hash), lambda page: None)
     for rel in changes.removed:
         with contextlib.suppress(ContentError):
             old = _row_of(conn, *locate(tuple(rel.split("/")), rel))
