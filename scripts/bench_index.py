@@ -1,7 +1,8 @@
 """Content index benchmark on a synthetic corpus: full build, one-file incremental update,
-mtime-only touches, search latency, index size and peak memory.
+mtime-only touches, search latency, index size, and the peak memory of a build and a server.
 
     .venv/bin/python scripts/bench_index.py [--pages 10000] [--langs en,ar,ne] [--keep DIR]
+    .venv/bin/python scripts/bench_index.py --memory-scales 1000,10000   # memory only
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench_memory import build_in_child, serve_in_child  # noqa: E402
 
 from migrant_info.content import filestate, index, store  # noqa: E402
 from migrant_info.content.model import TOPICS, content_hash  # noqa: E402
@@ -144,8 +147,11 @@ def run(root: Path, pages: int, langs: list[str], queries: int) -> None:
     print(
         f"corpus: {pages} pages x {len(langs)} languages = {files} files, made in {seconds:.1f} s"
     )
-    seconds, _ = timed(lambda: index.ensure_fresh(content, index_path))
-    print(f"full build:                         {seconds:.2f} s")
+    built = build_in_child(content, index_path)
+    print(
+        f"full build (own process):           {built['seconds']:.2f} s, peak RSS "
+        f"{built['peak_mib']:.0f} MiB ({built['imports_mib']:.0f} MiB resident after imports)"
+    )
     time.sleep(filestate.RACY_NS / 1e9 + 0.1)  # stats of just-written files are not trusted yet
     index.ensure_fresh(content, index_path)  # records trustworthy stats (reads every file once)
     seconds, ran = timed(lambda: index.ensure_fresh(content, index_path))
@@ -171,6 +177,8 @@ def run(root: Path, pages: int, langs: list[str], queries: int) -> None:
             f"incremental, one {label} edited: ".ljust(50)
             + f"median {ms(statistics.median(times))}, max {ms(max(times))} (5 runs)"
         )
+    append(translation, "\nEdited in a new process's check.\n")
+    print(f"one file edited, check in a new process: {cold_check(content, index_path)}")
     source.touch()  # same bytes, new mtime: what a checkout or a copy does
     seconds, ran = timed(lambda: index.ensure_fresh(content, index_path))
     print(f"mtime-only touch of one file:       {ms(seconds)} (rebuilt: {ran})")
@@ -182,8 +190,40 @@ def run(root: Path, pages: int, langs: list[str], queries: int) -> None:
     search_latency(index_path, langs, queries)
     size = index_path.stat().st_size
     print(f"index file size:                    {size / 2**20:.1f} MiB")
+    served = serve_in_child(content, index_path.parent, pages, langs, vocabularies(langs))
+    print(
+        f"server (own process), {served['requests']} requests {served['statuses']}: peak RSS "
+        f"{served['peak_mib']:.0f} MiB ({served['start_mib']:.0f} MiB after the first)"
+    )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(f"peak RSS:                           {peak / 1024:.0f} MiB")
+    print(f"this process (checks, search):      peak RSS {peak / 1024:.0f} MiB")
+
+
+def memory_scales(root: Path, scales: list[int], langs: list[str]) -> None:
+    """Peak RSS of a full build and of a server at each corpus size, each in its own process."""
+    results = []
+    for pages in scales:
+        content, instance = root / f"p{pages}" / "content", root / f"p{pages}" / "instance"
+        instance.mkdir(parents=True)
+        generate(content, pages, langs)
+        built = build_in_child(content, instance / "content-index.db")
+        served = serve_in_child(content, instance, pages, langs, vocabularies(langs))
+        size = (instance / "content-index.db").stat().st_size / 2**20
+        results.append((pages, built, served, size))
+        print(
+            f"{pages} pages x {len(langs)}: build {built['seconds']:.1f} s, build peak RSS "
+            f"{built['peak_mib']:.0f} MiB ({built['imports_mib']:.0f} resident after imports); "
+            f"server peak RSS {served['peak_mib']:.0f} MiB after {served['requests']} requests "
+            f"{served['statuses']} ({served['start_mib']:.0f} after the first); "
+            f"index {size:.0f} MiB"
+        )
+    print("| pages per language | full build | build peak RSS | server peak RSS | index |")
+    print("|---|---|---|---|---|")
+    for pages, built, served, size in results:
+        print(
+            f"| {pages:,} | {built['seconds']:.1f} s | {built['peak_mib']:.0f} MiB "
+            f"| {served['peak_mib']:.0f} MiB | {size:.0f} MiB |"
+        )
 
 
 COLD = """
@@ -229,12 +269,24 @@ def main() -> None:
     parser.add_argument("--langs", default="en,ar,ne", help="comma-separated, English first")
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--keep", type=Path, help="build in this (new) folder and keep it")
+    parser.add_argument(
+        "--memory-scales", help="e.g. 1000,10000: only the build's and a server's peak memory"
+    )
     args = parser.parse_args()
     langs = args.langs.split(",")
     if langs[0] != SOURCE_LANG:
         parser.error(f"--langs must start with {SOURCE_LANG}")
     now = dt.datetime.now(dt.UTC)
     print(f"bench_index {now:%Y-%m-%d %H:%M} UTC, Python {sys.version.split()[0]}")
+    if args.memory_scales:
+        scales = [int(n) for n in args.memory_scales.split(",")]
+        if args.keep:
+            args.keep.mkdir(parents=True)
+            memory_scales(args.keep, scales, langs)
+            return
+        with tempfile.TemporaryDirectory(prefix="bench-memory-") as tmp:
+            memory_scales(Path(tmp), scales, langs)
+        return
     if args.keep:
         args.keep.mkdir(parents=True)
         run(args.keep, args.pages, langs, args.queries)

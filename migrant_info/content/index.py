@@ -38,7 +38,8 @@ class BuildFailed(Exception):
 
 def tracked_files(content_dir: Path) -> list[Path]:
     """Every file a build reads: Markdown pages and the data files."""
-    return [*content_files(content_dir), *sorted((content_dir / "data").glob("*.yaml"))]
+    data = sorted((content_dir / "data").glob("*.yaml"))
+    return [*content_files(content_dir), *(p for p in data if not p.name.startswith("."))]
 
 
 def tree_checksum(content_dir: Path, recorded: dict[str, FileState] | None = None) -> str:
@@ -53,19 +54,23 @@ def tree_fingerprint(content_dir: Path) -> tuple:
     )
 
 
-def recorded_state(index_path: Path) -> tuple[dict[str, FileState] | None, str | None]:
-    """The index's `files` rows and checksum; (None, None) when missing, unreadable or older."""
+def recorded_state(
+    index_path: Path,
+) -> tuple[dict[str, FileState] | None, str | None, int]:
+    """The index's `files` rows, checksum and files total; (None, None, 0) when missing,
+    unreadable or older."""
     if not index_path.exists():
-        return None, None
+        return None, None, 0
     try:
         with contextlib.closing(connect(index_path)) as conn:
             meta = dict(conn.execute("select key, value from meta").fetchall())
             if meta.get("build_version") != BUILD_VERSION:
-                return None, None
-            files = filestate.load(conn, index_path, meta.get("files_token"))
-            return files, meta.get("checksum")
+                return None, None, 0
+            token, stored = meta.get("files_token"), meta.get("files_total")
+            files, files_total = filestate.load(conn, index_path, token, stored)
+            return files, meta.get("checksum"), files_total
     except sqlite3.DatabaseError:
-        return None, None
+        return None, None, 0
 
 
 def index_checksum(index_path: Path) -> str | None:
@@ -135,7 +140,8 @@ def build(
     """
     if scan is None:
         scan = filestate.scan(content_dir, recorded_state(index_path)[0] or {})
-    checksum = filestate.checksum(BUILD_VERSION, scan.files)
+    files_total = filestate.total(scan.files)
+    checksum = filestate.checksum_of(BUILD_VERSION, files_total)
     lines, directory, data_errors = helplines.load(content_dir)
     self_check, check_errors = selfcheck.load(content_dir)
     routes, route_errors = routefinder.load(content_dir)
@@ -151,7 +157,9 @@ def build(
         pages = rendered(stream, old, lambda: bool(data_errors) or stream.failed, progress, batch)
         extra = {"self_check": self_check, "routes": routes}
         token = filestate.new_token()
-        count = write_index(tmp, pages, checksum, lines, directory, extra, scan.files, token)
+        count = write_index(
+            tmp, pages, checksum, lines, directory, extra, scan.files, token, files_total
+        )
         if old is not None:
             old.close()
         if stream.failed or data_errors:
@@ -159,7 +167,7 @@ def build(
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, index_path)
-        filestate.remember(index_path, token, scan.files)
+        filestate.remember(index_path, token, scan.files, files_total)
     finally:
         if old is not None:
             old.close()
@@ -176,20 +184,18 @@ def ensure_fresh(content_dir: Path, index_path: Path, changed: Iterable[str] | N
 
     with build_lock(index_path.parent):
         incremental.recover(index_path)
-        recorded, stored = recorded_state(index_path)
+        recorded, stored, files_total = recorded_state(index_path)
         if recorded is None or stored is None:
             build(content_dir, index_path, scan=filestate.scan(content_dir, {}))
             return True
         scan = filestate.scan(content_dir, recorded, changed)
-        # Nothing read and no file added or gone: the rows, so the checksum, are as recorded.
-        if not scan.hashed and len(scan.files) == len(recorded):
+        if not scan.changed and not scan.removed:  # every stat as recorded: nothing to do
             return False
-        checksum = filestate.checksum(BUILD_VERSION, scan.files)
-        if stored == checksum:  # only stats changed (a checkout, a touch): remember them
-            incremental.refresh_stats(index_path, scan)
+        if scan.same_bytes:  # only stats changed (a checkout, a touch): remember them
+            incremental.refresh_stats(index_path, scan, files_total)
             return False
         try:
-            if incremental.update(content_dir, index_path, recorded, scan, checksum):
+            if incremental.update(content_dir, index_path, scan, files_total):
                 return True
         except sqlite3.OperationalError:  # e.g. a reader held the commit off: swap instead
             pass

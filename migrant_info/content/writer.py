@@ -121,6 +121,7 @@ def write_index(
     extra: dict | None = None,
     files: dict[str, FileState] | None = None,
     files_token: str = "",
+    files_total: int = 0,
 ) -> int:
     """Write rendered pages, their search rows, the helplines and the file states; return
     how many pages were written.
@@ -160,6 +161,10 @@ def write_index(
                     {"key": "built_at", "value": dt.datetime.now(dt.UTC).isoformat()},
                     {"key": "build_version", "value": BUILD_VERSION},
                     {"key": "files_token", "value": files_token},
+                    {
+                        "key": "files_total",
+                        "value": filestate.stored_total(files_token, files_total),
+                    },
                 ]
             )
         conn.execute("pragma optimize")
