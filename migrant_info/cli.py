@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import socket
 import sys
@@ -51,6 +52,30 @@ def build_command() -> None:
             bar["bar"].__exit__(None, None, None)
     notify_listeners(current_app)
     click.echo(f"Built the content index: {count} pages.")
+
+
+@content_cli.command("watch")
+def watch_command() -> None:
+    """Apply content files to the index as they change (for edits made outside the editor)."""
+    from .content import watch
+
+    content_dir = Path(current_app.config["CONTENT_DIR"])
+    index_path = Path(current_app.config["INDEX_PATH"])
+    app = current_app._get_current_object()
+
+    def updated(paths: list[str] | None, rebuilt: bool) -> None:
+        if rebuilt:
+            notify_listeners(app)
+            click.echo(f"updated the index: {', '.join(paths) if paths else 'full check'}")
+
+    def failed(error: index.BuildFailed) -> None:
+        for item in error.errors:
+            click.echo(f"error: {item}", err=True)
+        click.echo("the previous index is still being served", err=True)
+
+    click.echo(f"watching {content_dir} (Ctrl-C to stop)")
+    with contextlib.suppress(KeyboardInterrupt):
+        watch.watch(content_dir, index_path, updated, failed)
 
 
 @content_cli.command("check")
