@@ -160,8 +160,6 @@ def build(
         count = write_index(
             tmp, pages, checksum, lines, directory, extra, scan.files, token, files_total
         )
-        if old is not None:
-            old.close()
         if stream.failed or data_errors:
             raise BuildFailed(stream.errors + data_errors)
         with open(tmp, "rb") as handle:
