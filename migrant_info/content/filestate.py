@@ -7,6 +7,7 @@ table (meta 'files_total', valid only with the 'files_token' it names).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import os
@@ -99,7 +100,10 @@ def _folders(content_dir: Path) -> Iterator[tuple[str, list[os.DirEntry]]]:
         suffix = ".yaml" if top.name == DATA_DIR else ".md"
         while folders:
             path, prefix = folders.pop()
-            fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+            try:
+                fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+            except FileNotFoundError:  # removed since its parent was listed
+                continue
             try:
                 with os.scandir(fd) as listing:
                     entries = [e for e in listing if not e.name.startswith(".")]
@@ -116,7 +120,12 @@ def _folders(content_dir: Path) -> Iterator[tuple[str, list[os.DirEntry]]]:
 
 def walk(content_dir: Path) -> list[tuple[str, os.stat_result]]:
     """(relative path, stat) of every page (<lang>/**/*.md) and data file (data/*.yaml)."""
-    return [(prefix + e.name, e.stat()) for prefix, found in _folders(content_dir) for e in found]
+    found = []
+    for prefix, entries in _folders(content_dir):
+        for entry in entries:
+            with contextlib.suppress(FileNotFoundError):  # removed since the listing
+                found.append((prefix + entry.name, entry.stat()))
+    return found
 
 
 def _stat_changes(
@@ -127,7 +136,11 @@ def _stat_changes(
     changed, seen, get = [], 0, recorded.get
     for prefix, found in _folders(content_dir):
         for entry in found:
-            rel, st = prefix + entry.name, entry.stat()
+            rel = prefix + entry.name
+            try:
+                st = entry.stat()
+            except FileNotFoundError:  # removed since the listing: as if never listed
+                continue
             old = get(rel)
             if old is None:
                 changed.append((rel, st))
