@@ -1,4 +1,4 @@
-"""Command line: `flask --app migrant_info content build|check|status|stamp`, export, lan."""
+"""Command line: `flask --app migrant_info content build|check|status|stamp|watch`, export, lan."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from flask.cli import AppGroup, with_appcontext
 
 from . import routefinder
 from .content import checks, helplines, index, notify_listeners, selfcheck
-from .content.discover import discover, stamp_translation
+from .content.discover import stamp_translation
 from .content.model import ContentError
+from .content.pagestream import PageStream
 from .editor.status import STATES, content_languages, entries_from_pages, filtered, matrix
 from .locales import SOURCE_LANG
 
@@ -108,15 +109,16 @@ def check_command(show_coverage: bool) -> None:
 def status_command(langs: tuple[str, ...], state: str | None) -> None:
     """The editors' dashboard as a table: each page's state in each language."""
     content_dir = Path(current_app.config["CONTENT_DIR"])
-    pages, errors = discover(content_dir)
-    for error in errors:
+    stream = PageStream(content_dir)  # one page at a time: only the table's facts stay
+    entries = entries_from_pages(page for _, page in stream)
+    for error in stream.errors:
         click.echo(f"error: {error}", err=True)
-    known = {p.lang for p in pages} | set(content_languages(content_dir))
+    known = {e.lang for e in entries} | set(content_languages(content_dir))
     unknown = sorted(set(langs) - known)
     if unknown:
         raise click.ClickException(f"no content in language '{unknown[0]}'")
     targets = [lang for lang in sorted(set(langs) or known) if lang != SOURCE_LANG]
-    rows, counts = matrix(entries_from_pages(pages), targets)
+    rows, counts = matrix(entries, targets)
     short = {"missing": "-", "outdated": "old", "machine": "mt", "reviewed": "ok"}
     width = max((len(f"{r.topic}/{r.slug}") for r in rows), default=10) + 2
     click.echo("page".ljust(width) + "".join(f"{lang:>6}" for lang in targets))
