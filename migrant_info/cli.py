@@ -1,7 +1,8 @@
-"""Command line: `flask --app migrant_info content build|check|status|stamp`, export, lan."""
+"""Command line: `flask --app migrant_info content build|check|status|stamp|watch`, export, lan."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import socket
 import sys
@@ -13,8 +14,9 @@ from flask.cli import AppGroup, with_appcontext
 
 from . import routefinder
 from .content import checks, helplines, index, notify_listeners, selfcheck
-from .content.discover import discover, stamp_translation
+from .content.discover import stamp_translation
 from .content.model import ContentError
+from .content.pagestream import PageStream
 from .editor.status import STATES, content_languages, entries_from_pages, filtered, matrix
 from .locales import SOURCE_LANG
 
@@ -53,29 +55,52 @@ def build_command() -> None:
     click.echo(f"Built the content index: {count} pages.")
 
 
+@content_cli.command("watch")
+def watch_command() -> None:
+    """Apply content files to the index as they change (for edits made outside the editor)."""
+    from .content import watch
+
+    content_dir = Path(current_app.config["CONTENT_DIR"])
+    index_path = Path(current_app.config["INDEX_PATH"])
+    app = current_app._get_current_object()
+
+    def updated(paths: list[str] | None, rebuilt: bool) -> None:
+        if rebuilt:
+            notify_listeners(app)
+            click.echo(f"updated the index: {', '.join(paths) if paths else 'full check'}")
+
+    def failed(error: index.BuildFailed) -> None:
+        for item in error.errors:
+            click.echo(f"error: {item}", err=True)
+        click.echo("the previous index is still being served", err=True)
+
+    click.echo(f"watching {content_dir} (Ctrl-C to stop)")
+    with contextlib.suppress(KeyboardInterrupt):
+        watch.watch(content_dir, index_path, updated, failed)
+
+
 @content_cli.command("check")
 @click.option("--coverage", "show_coverage", is_flag=True, help="Also print pages per language.")
 def check_command(show_coverage: bool) -> None:
     """Validate every content file, the helplines data and internal links; exit 1 on any error."""
     content_dir = Path(current_app.config["CONTENT_DIR"])
-    pages, errors = discover(content_dir)
+    facts, errors = checks.check_site(content_dir)  # pages stream past; compact facts stay
     lines, _directory, data_errors = helplines.load(content_dir)
     data_errors += selfcheck.load(content_dir)[1] + routefinder.load(content_dir)[1]
-    checks.render_all(pages)
-    errors += data_errors + checks.check_links(pages)
-    errors += checks.check_translation_versions(content_dir, pages)
+    errors += data_errors + facts.link_errors()
+    errors += facts.version_errors(content_dir)
     for error in errors:
         click.echo(f"error: {error}", err=True)
     if show_coverage:
         click.echo(f"{'language':<10}{'current':>9}{'outdated':>10}{'missing':>9}")
-        for row in checks.coverage(pages):
+        for row in facts.coverage():
             click.echo(
                 f"{row['lang']:<10}{row.get('current', 0):>9}"
                 f"{row.get('outdated', 0):>10}{row.get('missing', 0):>9}"
             )
     if errors:
         raise click.ClickException(f"{len(errors)} error(s)")
-    click.echo(f"{len(pages)} pages and {len(lines)} helplines, no errors.")
+    click.echo(f"{facts.pages} pages and {len(lines)} helplines, no errors.")
 
 
 @content_cli.command("status")
@@ -84,15 +109,16 @@ def check_command(show_coverage: bool) -> None:
 def status_command(langs: tuple[str, ...], state: str | None) -> None:
     """The editors' dashboard as a table: each page's state in each language."""
     content_dir = Path(current_app.config["CONTENT_DIR"])
-    pages, errors = discover(content_dir)
-    for error in errors:
+    stream = PageStream(content_dir)  # one page at a time: only the table's facts stay
+    entries = entries_from_pages(page for _, page in stream)
+    for error in stream.errors:
         click.echo(f"error: {error}", err=True)
-    known = {p.lang for p in pages} | set(content_languages(content_dir))
+    known = {e.lang for e in entries} | set(content_languages(content_dir))
     unknown = sorted(set(langs) - known)
     if unknown:
         raise click.ClickException(f"no content in language '{unknown[0]}'")
     targets = [lang for lang in sorted(set(langs) or known) if lang != SOURCE_LANG]
-    rows, counts = matrix(entries_from_pages(pages), targets)
+    rows, counts = matrix(entries, targets)
     short = {"missing": "-", "outdated": "old", "machine": "mt", "reviewed": "ok"}
     width = max((len(f"{r.topic}/{r.slug}") for r in rows), default=10) + 2
     click.echo("page".ljust(width) + "".join(f"{lang:>6}" for lang in targets))

@@ -1,121 +1,35 @@
 """Content index benchmark on a synthetic corpus: full build, one-file incremental update,
-mtime-only touches, search latency, index size and peak memory.
+mtime-only touches, search latency, index size, and the peak memory of a build and a server.
 
     .venv/bin/python scripts/bench_index.py [--pages 10000] [--langs en,ar,ne] [--keep DIR]
+    .venv/bin/python scripts/bench_index.py --memory-scales 1000,10000   # memory only
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import itertools
+import queue
 import random
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from migrant_info.content import filestate, index, store  # noqa: E402
-from migrant_info.content.model import TOPICS, content_hash  # noqa: E402
+from bench_corpus import generate, vocabularies  # noqa: E402
+from bench_memory import build_in_child, serve_in_child  # noqa: E402
+
+from migrant_info.content import filestate, index, store, watch  # noqa: E402
+from migrant_info.content.model import TOPICS  # noqa: E402
 from migrant_info.content.search import parse_query  # noqa: E402
 from migrant_info.locales import SOURCE_LANG  # noqa: E402
-
-DATA = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "content" / "data"
-ENGLISH = (
-    "worker employer contract passport wages salary visa agency fee recruitment embassy rights "
-    "law court complaint police helpline money transfer bank remittance family home country "
-    "month week day hour overtime rest leave sick insurance health doctor housing food travel "
-    "ticket airport document copy sign read understand ask help safe danger trafficking debt "
-    "loan interest broker license permit sponsor change job return deport detention lawyer "
-    "union union union free cost receipt proof record phone number call message report"
-).split()
-ARABIC_LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
-DEVANAGARI_CONSONANTS = "कखगघचछजझटठडढणतथदधनपफबभमयरलवशसह"
-DEVANAGARI_SIGNS = ["", "ा", "ि", "ी", "ु", "ू", "े", "ै", "ो", "ौ", "ं"]
-WORDS_PER_PAGE = 600
-
-
-def vocabulary(lang: str, rng: random.Random, size: int = 4000) -> list[str]:
-    """Words of one script: real English words plus made-up ones, in Zipf-ish order."""
-    if lang == "ar":
-        made = ("".join(rng.choices(ARABIC_LETTERS, k=rng.randint(3, 7))) for _ in range(size))
-    elif lang == "ne":
-        made = (
-            "".join(
-                c + rng.choice(DEVANAGARI_SIGNS) for c in rng.choices(DEVANAGARI_CONSONANTS, k=3)
-            )
-            for _ in range(size)
-        )
-    else:
-        syllables = ["ka", "lo", "mi", "ren", "ta", "vo", "sun", "pe", "dra", "ix"]
-        made = ("".join(rng.choices(syllables, k=rng.randint(2, 4))) for _ in range(size))
-    words = list(dict.fromkeys([*ENGLISH, *made] if lang == "en" else made))
-    return words
-
-
-def vocabularies(langs: list[str], seed: int = 1) -> dict[str, list[str]]:
-    """The same vocabularies for the corpus and for the queries."""
-    rng = random.Random(seed)
-    return {lang: vocabulary(lang, rng) for lang in langs}
-
-
-def sentence(words: list[str], weights: list[float], rng: random.Random, n: int) -> str:
-    """n words drawn with a Zipf-like frequency (`weights` are cumulative)."""
-    text = " ".join(rng.choices(words, cum_weights=weights, k=n))
-    return text[0].upper() + text[1:] + "."
-
-
-def body(words: list[str], weights: list[float], rng: random.Random) -> str:
-    """About 600 words: headings, paragraphs and a list, like a real page."""
-    parts, count = [], 0
-    while count < WORDS_PER_PAGE:
-        parts.append(f"## {sentence(words, weights, rng, 4)[:-1]}")
-        for _ in range(2):
-            parts.append(" ".join(sentence(words, weights, rng, 12) for _ in range(5)))
-            count += 60
-        parts.append("\n".join(f"- {sentence(words, weights, rng, 8)}" for _ in range(4)))
-        count += 36
-    return "\n\n".join(parts) + "\n"
-
-
-def generate(content: Path, pages: int, langs: list[str], seed: int = 1) -> None:
-    """Write `pages` pages per language (translations of the English ones) and the data files."""
-    rng = random.Random(seed)
-    shutil.copytree(DATA, content / "data")
-    vocab = vocabularies(langs, seed)
-    weights = list(
-        itertools.accumulate(1 / (rank + 1) for rank in range(max(map(len, vocab.values()))))
-    )
-    for number in range(pages):
-        topic, slug = TOPICS[number % len(TOPICS)], f"page-{number:05d}"
-        source_hash = ""
-        for lang in [SOURCE_LANG, *(lang for lang in langs if lang != SOURCE_LANG)]:
-            words = vocab[lang]
-            w = weights[: len(words)]
-            title = sentence(words, w, rng, 5)[:-1]
-            summary = sentence(words, w, rng, 10)[:150]
-            text = body(words, w, rng)
-            if lang == SOURCE_LANG:
-                meta = (
-                    "reviewed: 2026-01-15\nsources:\n  - title: ILO\n"
-                    "    url: https://www.ilo.org/\n"
-                )
-                source_hash = content_hash(title, summary, text)
-            else:
-                stamp = source_hash if number % 5 else "0123456789abcdef"  # a fifth outdated
-                meta = f"source_hash: '{stamp}'\ntranslated_by: machine\n"
-            page = content / lang / topic / f"{slug}.md"
-            page.parent.mkdir(parents=True, exist_ok=True)
-            page.write_text(
-                f"---\ntitle: {title}\nsummary: {summary}\n{meta}---\n{text}", encoding="utf-8"
-            )
 
 
 def timed(action: Callable[[], object]) -> tuple[float, object]:
@@ -144,8 +58,11 @@ def run(root: Path, pages: int, langs: list[str], queries: int) -> None:
     print(
         f"corpus: {pages} pages x {len(langs)} languages = {files} files, made in {seconds:.1f} s"
     )
-    seconds, _ = timed(lambda: index.ensure_fresh(content, index_path))
-    print(f"full build:                         {seconds:.2f} s")
+    built = build_in_child(content, index_path)
+    print(
+        f"full build (own process):           {built['seconds']:.2f} s, peak RSS "
+        f"{built['peak_mib']:.0f} MiB ({built['imports_mib']:.0f} MiB resident after imports)"
+    )
     time.sleep(filestate.RACY_NS / 1e9 + 0.1)  # stats of just-written files are not trusted yet
     index.ensure_fresh(content, index_path)  # records trustworthy stats (reads every file once)
     seconds, ran = timed(lambda: index.ensure_fresh(content, index_path))
@@ -171,6 +88,9 @@ def run(root: Path, pages: int, langs: list[str], queries: int) -> None:
             f"incremental, one {label} edited: ".ljust(50)
             + f"median {ms(statistics.median(times))}, max {ms(max(times))} (5 runs)"
         )
+    append(translation, "\nEdited in a new process's check.\n")
+    print(f"one file edited, check in a new process: {cold_check(content, index_path)}")
+    print(f"watcher (content watch), one edit:  {watched_edit(content, index_path, translation)}")
     source.touch()  # same bytes, new mtime: what a checkout or a copy does
     seconds, ran = timed(lambda: index.ensure_fresh(content, index_path))
     print(f"mtime-only touch of one file:       {ms(seconds)} (rebuilt: {ran})")
@@ -182,8 +102,40 @@ def run(root: Path, pages: int, langs: list[str], queries: int) -> None:
     search_latency(index_path, langs, queries)
     size = index_path.stat().st_size
     print(f"index file size:                    {size / 2**20:.1f} MiB")
+    served = serve_in_child(content, index_path.parent, pages, langs, vocabularies(langs))
+    print(
+        f"server (own process), {served['requests']} requests {served['statuses']}: peak RSS "
+        f"{served['peak_mib']:.0f} MiB ({served['start_mib']:.0f} MiB after the first)"
+    )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(f"peak RSS:                           {peak / 1024:.0f} MiB")
+    print(f"this process (checks, search):      peak RSS {peak / 1024:.0f} MiB")
+
+
+def memory_scales(root: Path, scales: list[int], langs: list[str]) -> None:
+    """Peak RSS of a full build and of a server at each corpus size, each in its own process."""
+    results = []
+    for pages in scales:
+        content, instance = root / f"p{pages}" / "content", root / f"p{pages}" / "instance"
+        instance.mkdir(parents=True)
+        generate(content, pages, langs)
+        built = build_in_child(content, instance / "content-index.db")
+        served = serve_in_child(content, instance, pages, langs, vocabularies(langs))
+        size = (instance / "content-index.db").stat().st_size / 2**20
+        results.append((pages, built, served, size))
+        print(
+            f"{pages} pages x {len(langs)}: build {built['seconds']:.1f} s, build peak RSS "
+            f"{built['peak_mib']:.0f} MiB ({built['imports_mib']:.0f} resident after imports); "
+            f"server peak RSS {served['peak_mib']:.0f} MiB after {served['requests']} requests "
+            f"{served['statuses']} ({served['start_mib']:.0f} after the first); "
+            f"index {size:.0f} MiB"
+        )
+    print("| pages per language | full build | build peak RSS | server peak RSS | index |")
+    print("|---|---|---|---|---|")
+    for pages, built, served, size in results:
+        print(
+            f"| {pages:,} | {built['seconds']:.1f} s | {built['peak_mib']:.0f} MiB "
+            f"| {served['peak_mib']:.0f} MiB | {size:.0f} MiB |"
+        )
 
 
 COLD = """
@@ -202,6 +154,30 @@ def cold_check(content: Path, index_path: Path) -> str:
     root = str(Path(__file__).resolve().parent.parent)
     args = [sys.executable, "-c", COLD, root, str(content), str(index_path)]
     return subprocess.run(args, capture_output=True, text=True, check=True).stdout.strip()
+
+
+def watched_edit(content: Path, index_path: Path, page: Path) -> str:
+    """Edit a page while `content watch` runs: time from the write to the applied update."""
+    done, stop = queue.Queue(), threading.Event()
+    thread = threading.Thread(
+        target=watch.watch,
+        args=(content, index_path, lambda paths, rebuilt: done.put((paths, time.perf_counter()))),
+        kwargs={"stop": stop},
+    )
+    thread.start()
+    done.get(timeout=600)  # its first full check
+    times = []
+    for number in range(5):
+        start = time.perf_counter()
+        append(page, f"\nWatched edit {number}.\n")
+        paths, finished = done.get(timeout=60)
+        times.append(finished - start)
+    stop.set()
+    thread.join()
+    return (
+        f"median {ms(statistics.median(times))}, max {ms(max(times))} (5 runs, incl. the "
+        f"{watch.SETTLE_SECONDS * 1000:.0f} ms settle wait; hint {paths})"
+    )
 
 
 def search_latency(index_path: Path, langs: list[str], queries: int) -> None:
@@ -229,12 +205,24 @@ def main() -> None:
     parser.add_argument("--langs", default="en,ar,ne", help="comma-separated, English first")
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--keep", type=Path, help="build in this (new) folder and keep it")
+    parser.add_argument(
+        "--memory-scales", help="e.g. 1000,10000: only the build's and a server's peak memory"
+    )
     args = parser.parse_args()
     langs = args.langs.split(",")
     if langs[0] != SOURCE_LANG:
         parser.error(f"--langs must start with {SOURCE_LANG}")
     now = dt.datetime.now(dt.UTC)
     print(f"bench_index {now:%Y-%m-%d %H:%M} UTC, Python {sys.version.split()[0]}")
+    if args.memory_scales:
+        scales = [int(n) for n in args.memory_scales.split(",")]
+        if args.keep:
+            args.keep.mkdir(parents=True)
+            memory_scales(args.keep, scales, langs)
+            return
+        with tempfile.TemporaryDirectory(prefix="bench-memory-") as tmp:
+            memory_scales(Path(tmp), scales, langs)
+        return
     if args.keep:
         args.keep.mkdir(parents=True)
         run(args.keep, args.pages, langs, args.queries)

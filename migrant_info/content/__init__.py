@@ -88,7 +88,7 @@ def init_app(app: Flask) -> None:
     content_dir = Path(app.config["CONTENT_DIR"])
     lock = threading.Lock()
     # CLI commands never pay for a build; a server checks before it answers anyone.
-    state: dict = {"fingerprint": None}
+    state: dict = {"checked": False, "fingerprint": None}
 
     @app.errorhandler(index.BuildFailed)
     def no_index(failed: index.BuildFailed) -> tuple[str, int, dict]:
@@ -104,11 +104,13 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def index_is_fresh() -> None:
-        if state["fingerprint"] is not None and not app.debug:
+        if state["checked"] and not app.debug:
             return
         with lock:
-            fingerprint = index.tree_fingerprint(content_dir)
-            if fingerprint != state["fingerprint"]:
+            # Only debug mode polls, so only it needs the stat fingerprint: a server's one
+            # check at start walks the tree once (ensure_fresh), not twice.
+            fingerprint = index.tree_fingerprint(content_dir) if app.debug else None
+            if not state["checked"] or fingerprint != state["fingerprint"]:
                 _build_if_stale(app)
                 notify_listeners(app)
-                state["fingerprint"] = fingerprint
+                state["checked"], state["fingerprint"] = True, fingerprint

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -66,46 +66,152 @@ def _target_key(path: str) -> tuple[str, tuple[str, str] | None] | None:
     return None
 
 
+def has_id(joined: str | None, fragment: str) -> bool:
+    """True when `fragment` is one of the NUL-joined ids (NUL never occurs in parsed HTML)."""
+    return joined is not None and "\0" not in fragment and f"\0{fragment}\0" in joined
+
+
+def _href_errors(
+    page: tuple[str, str, str, tuple[str, str]],
+    hrefs: Iterable[str],
+    ids: Callable[[tuple[str, str, str]], str | None],
+) -> Iterator[ContentError]:
+    """Errors of one page's internal links; `page` is (path, lang, url, (topic, slug)) and
+    `ids(key)` a page's joined ids, None when there is no such page."""
+    path, lang, base, own = page
+    for href in hrefs:
+        parts = urlsplit(href)
+        fragment = unquote(parts.fragment)
+        if not parts.path:
+            if fragment and not has_id(ids((lang, *own)), fragment):
+                yield ContentError(path, f"link '{href}': no heading '#{fragment}'")
+            continue
+        target = _target_key(urljoin(base, parts.path))
+        if target is None:
+            yield ContentError(path, f"link '{href}' goes to no page")
+            continue
+        target_lang, key = target
+        if key is None:
+            continue
+        found = ids((target_lang, *key))
+        if found is None:
+            found = ids((SOURCE_LANG, *key))
+        if found is None or (target_lang not in ("", lang)):
+            reason = "goes to no page" if found is None else "leaves the reader's language"
+            yield ContentError(path, f"link '{href}' {reason}")
+        elif fragment and not has_id(found, fragment):
+            yield ContentError(path, f"link '{href}': no heading '#{fragment}'")
+
+
+class SiteFacts:
+    """What the whole-site checks keep of each rendered page, so pages can stream past.
+
+    Per page: its heading ids (one joined string), its internal links if it has any, and
+    for translations their source_hash; per source page its path and content hash.
+    """
+
+    def __init__(self) -> None:
+        self.pages = 0
+        self.ids: dict[tuple[str, str, str], str] = {}
+        self.links: list[tuple[int, tuple[str, str, str, tuple[str, str]], tuple[str, ...]]] = []
+        self.sources: dict[tuple[str | None, str], tuple[str, str]] = {}
+        self.translations: list[tuple[int, str, str, tuple[str | None, str], str | None]] = []
+
+    def add(self, position: int, page: Page) -> None:
+        """Remember one rendered page (`position`: its place in path order)."""
+        self.pages += 1
+        hrefs, ids = links_and_ids(page.html)
+        self.ids[(page.lang, page.topic or "", page.slug)] = "\0" + "\0".join(sorted(ids)) + "\0"
+        internal = tuple(h for h in hrefs if not (urlsplit(h).scheme or urlsplit(h).netloc))
+        if internal:
+            own = (page.path, page.lang, page_url(page), (page.topic or "", page.slug))
+            self.links.append((position, own, internal))
+        if page.lang == SOURCE_LANG:
+            self.sources[page.key] = (page.path, page.content_hash)
+        else:
+            entry = (position, page.path, page.lang, page.key, page.source_hash)
+            self.translations.append(entry)
+
+    def link_errors(self) -> list[ContentError]:
+        """Every internal link must reach a page (its language or the source) and its anchor."""
+        errors = []
+        for _, page, hrefs in sorted(self.links, key=lambda link: link[0]):
+            errors += _href_errors(page, hrefs, self.ids.get)
+        return errors
+
+    def version_errors(self, content_dir: Path) -> list[ContentError]:
+        """A translation's source_hash must name some version of its source page."""
+        cache: dict = {}
+        errors = []
+        for _, path, _lang, key, source_hash in sorted(self.translations, key=lambda t: t[0]):
+            source = self.sources.get(key)
+            if source is None or source_hash == source[1]:
+                continue
+            if key not in cache:
+                cache[key] = {source[1], *git_versions(content_dir, source[0])}
+            if source_hash not in cache[key]:
+                errors.append(
+                    ContentError(
+                        path,
+                        f"source_hash {source_hash} matches no version of {source[0]}; "
+                        "run 'flask content stamp' after checking the translation",
+                    )
+                )
+        return errors
+
+    def coverage(self) -> list[dict]:
+        """Per language: pages translated and current, outdated, missing (against the source)."""
+        present: dict[str, dict] = {SOURCE_LANG: {}} if self.sources else {}
+        for _, _path, lang, key, source_hash in self.translations:
+            present.setdefault(lang, {})[key] = source_hash
+        table = []
+        for lang in sorted(present, key=lambda lang: (lang != SOURCE_LANG, lang)):
+            states = Counter()
+            for key, (_path, current) in self.sources.items():
+                if lang == SOURCE_LANG:
+                    states["current"] += 1
+                elif key not in present[lang]:
+                    states["missing"] += 1
+                else:
+                    states["current" if present[lang][key] == current else "outdated"] += 1
+            table.append({"lang": lang, "total": len(self.sources), **states})
+        return table
+
+
+def facts_of(pages: Iterable[Page]) -> SiteFacts:
+    """SiteFacts of rendered pages given in path order."""
+    facts = SiteFacts()
+    for position, page in enumerate(pages):
+        facts.add(position, page)
+    return facts
+
+
+def check_site(
+    content_dir: Path, progress: Callable[[Page], None] = lambda page: None
+) -> tuple[SiteFacts, list[ContentError]]:
+    """Read, render and remember every page one at a time; return the facts and parse errors."""
+    from .pagestream import PageStream  # it builds on discover, as this module does
+
+    stream = PageStream(content_dir)
+    facts = SiteFacts()
+    for position, page in stream:
+        page.html, page.toc = render_markdown(page.body)
+        facts.add(position, page)
+        progress(page)
+    return facts, stream.errors
+
+
 def check_links(pages: list[Page]) -> list[ContentError]:
     """Every internal link must reach a page (in its language or the source) and its anchor."""
-    by_key = {(p.lang, p.topic or "", p.slug): p for p in pages}
-    ids = {key: links_and_ids(p.html)[1] for key, p in by_key.items()}
-    errors = []
-    for page in pages:
-        hrefs, own_ids = links_and_ids(page.html)
-        base = page_url(page)
-        for href in hrefs:
-            parts = urlsplit(href)
-            if parts.scheme or parts.netloc:
-                continue  # external, tel:, mailto:
-            fragment = unquote(parts.fragment)
-            if not parts.path:
-                if fragment and fragment not in own_ids:
-                    errors.append(
-                        ContentError(page.path, f"link '{href}': no heading '#{fragment}'")
-                    )
-                continue
-            target = _target_key(urljoin(base, parts.path))
-            if target is None:
-                errors.append(ContentError(page.path, f"link '{href}' goes to no page"))
-                continue
-            lang, key = target
-            if key is None:
-                continue
-            found = by_key.get((lang, *key)) or by_key.get((SOURCE_LANG, *key))
-            if found is None or (lang not in ("", page.lang)):
-                reason = "goes to no page" if found is None else "leaves the reader's language"
-                errors.append(ContentError(page.path, f"link '{href}' {reason}"))
-            elif fragment and fragment not in ids[(found.lang, found.topic or "", found.slug)]:
-                errors.append(ContentError(page.path, f"link '{href}': no heading '#{fragment}'"))
-    return errors
+    return facts_of(pages).link_errors()
 
 
-def git_versions(content_dir: Path, source: Page) -> dict[str, tuple[str, str, str]]:
+def git_versions(content_dir: Path, source: Page | str) -> dict[str, tuple[str, str, str]]:
     """hash -> (title, summary, body) of every committed version of a source page (from git)."""
     found: dict[str, tuple[str, str, str]] = {}
     git = shutil.which("git")
-    path = content_dir / source.path
+    rel = source if isinstance(source, str) else source.path
+    path = content_dir / rel
     if git is None:
         return found
     log = subprocess.run(  # noqa: S603 - fixed argv, the path comes from our own file walk
@@ -120,7 +226,7 @@ def git_versions(content_dir: Path, source: Page) -> dict[str, tuple[str, str, s
         if shown.returncode != 0:
             continue
         try:
-            meta, body, _ = split_front_matter(shown.stdout.decode("utf-8", "replace"), source.path)
+            meta, body, _ = split_front_matter(shown.stdout.decode("utf-8", "replace"), rel)
         except ContentError:
             continue
         title, summary = str(meta.get("title", "")), str(meta.get("summary", ""))
@@ -128,31 +234,9 @@ def git_versions(content_dir: Path, source: Page) -> dict[str, tuple[str, str, s
     return found
 
 
-def source_versions(content_dir: Path, source: Page) -> set[str]:
-    """Hashes of every committed version of a source page, plus the current one."""
-    return {source.content_hash, *git_versions(content_dir, source)}
-
-
 def check_translation_versions(content_dir: Path, pages: list[Page]) -> list[ContentError]:
     """A translation's source_hash must name some version of its source page."""
-    sources = {p.key: p for p in pages if p.lang == SOURCE_LANG}
-    cache: dict = {}
-    errors = []
-    for page in pages:
-        source = sources.get(page.key)
-        if page.lang == SOURCE_LANG or source is None or page.source_hash == source.content_hash:
-            continue
-        if page.key not in cache:
-            cache[page.key] = source_versions(content_dir, source)
-        if page.source_hash not in cache[page.key]:
-            errors.append(
-                ContentError(
-                    page.path,
-                    f"source_hash {page.source_hash} matches no version of {source.path}; "
-                    "run 'flask content stamp' after checking the translation",
-                )
-            )
-    return errors
+    return facts_of(pages).version_errors(content_dir)
 
 
 def render_all(pages: Iterable[Page]) -> None:
@@ -164,19 +248,4 @@ def render_all(pages: Iterable[Page]) -> None:
 
 def coverage(pages: list[Page]) -> list[dict]:
     """Per language: pages translated and current, outdated, missing (against the source)."""
-    sources = {p.key: p for p in pages if p.lang == SOURCE_LANG}
-    langs = sorted({p.lang for p in pages}, key=lambda lang: (lang != SOURCE_LANG, lang))
-    table = []
-    for lang in langs:
-        states = Counter()
-        present = {p.key: p for p in pages if p.lang == lang}
-        for key, source in sources.items():
-            page = present.get(key)
-            if page is None:
-                states["missing"] += 1
-            elif lang == SOURCE_LANG or page.source_hash == source.content_hash:
-                states["current"] += 1
-            else:
-                states["outdated"] += 1
-        table.append({"lang": lang, "total": len(sources), **states})
-    return table
+    return facts_of(pages).coverage()

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from ..locales import SOURCE_LANG, is_known_language
-from .model import INDEX_SLUG, RESERVED_SLUGS, TOPICS, ContentError, Page, inherit
+from .model import INDEX_SLUG, RESERVED_SLUGS, TOPICS, ContentError, Page
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -225,24 +225,15 @@ def parse_page(data: bytes, rel: str) -> Page:
 
 
 def discover(content_dir: Path) -> tuple[list[Page], list[ContentError]]:
-    """Read every content file; return the valid pages and every error found."""
-    pages: list[Page] = []
-    errors: list[ContentError] = []
-    for path in content_files(content_dir):
-        try:
-            pages.append(read_page(path, content_dir))
-        except ContentError as exc:
-            errors.append(exc)
-    sources = {p.key: p for p in pages if p.lang == SOURCE_LANG}
-    for page in pages:
-        if page.lang == SOURCE_LANG:
-            continue
-        source = sources.get(page.key)
-        if source is None:
-            errors.append(ContentError(page.path, "translation has no English source page"))
-            continue
-        inherit(page, source)
-    return pages, errors
+    """Read every content file; return the valid pages (in path order) and every error found.
+
+    This holds every page; builds and checks stream instead (`pagestream.PageStream`).
+    """
+    from .pagestream import PageStream  # it builds on this module
+
+    stream = PageStream(content_dir)
+    found = sorted(stream, key=lambda item: item[0])
+    return [page for _, page in found], stream.errors
 
 
 SOURCE_HASH_LINE = re.compile(r"^source_hash:.*$", re.MULTILINE)

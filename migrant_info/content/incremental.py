@@ -25,9 +25,10 @@ from ..locales import SOURCE_LANG
 from . import filestate
 from .discover import locate, parse_page
 from .filestate import FileState, Scan
-from .index import BUILD_VERSION, BuildFailed, render_pages
+from .index import BUILD_VERSION, BuildFailed
 from .model import ContentError, Page, SourceFacts, inherit
 from .rows import fts_delete, fts_insert, page_row, status
+from .writer import render_pages
 
 # Beyond this many changed files a full build (one pass, no per-row lookups) is as quick.
 MAX_CHANGES = 200
@@ -49,14 +50,15 @@ class Changes:
     removed: list[str]
 
 
-def plan(recorded: dict[str, FileState], scan: Scan) -> Changes | None:
+def plan(scan: Scan) -> Changes | None:
     """What changed since the index was written, or None when only a full build will do."""
+    recorded = scan.recorded
     changed = sorted(
         rel
-        for rel, state in scan.files.items()
+        for rel, state in scan.changed.items()
         if rel not in recorded or recorded[rel].sha256 != state.sha256
     )
-    removed = sorted(set(recorded) - set(scan.files))
+    removed = sorted(scan.removed)
     if len(changed) + len(removed) > MAX_CHANGES:
         return None
     # Data files feed helplines, checks and routes; a removed source orphans its translations.
@@ -99,11 +101,12 @@ def _transaction(index_path: Path):
         conn.close()
 
 
-def refresh_stats(index_path: Path, scan: Scan) -> None:
+def refresh_stats(index_path: Path, scan: Scan, files_total: int) -> None:
     """Record new stats of files whose bytes did not change, so the next check reads nothing."""
     with _transaction(index_path) as conn:
-        filestate.store(conn, {rel: scan.files[rel] for rel in scan.hashed})
-        filestate.remember(index_path, filestate.new_token(conn), scan.files)
+        filestate.store(conn, scan.changed)
+        token = filestate.stamp(conn, files_total)  # same bytes, so the same total
+    filestate.remember(index_path, token, scan.files, files_total)
 
 
 def _read(content_dir: Path, rel: str, state: FileState) -> tuple[Page, FileState]:
@@ -132,21 +135,15 @@ def _facts(row: sqlite3.Row) -> SourceFacts:
     )
 
 
-def update(
-    content_dir: Path,
-    index_path: Path,
-    recorded: dict[str, FileState],
-    scan: Scan,
-    checksum: str,
-) -> bool:
+def update(content_dir: Path, index_path: Path, scan: Scan, files_total: int) -> bool:
     """Apply a small change in place; False when it needs a full build instead.
 
-    `checksum` is the scan's tree checksum; files read now record their own hash instead.
+    `files_total` is the recorded files' total; the new one moves only by the files read.
     """
-    changes = plan(recorded, scan)
+    changes = plan(scan)
     if changes is None:
         return False
-    files = dict(scan.files)
+    recorded, files = scan.recorded, dict(scan.files)
     pages, errors = [], []
     try:
         for rel in changes.changed:
@@ -158,22 +155,22 @@ def update(
         if errors:
             raise BuildFailed(errors)
         with _transaction(index_path) as conn:
-            _apply(conn, content_dir, pages, changes, files)
-            filestate.store(conn, {r: s for r, s in files.items() if recorded.get(r) != s})
+            _apply(conn, content_dir, pages, changes, files)  # reads translations too
+            touched = {*scan.changed, *changes.removed, *(page.path for page in pages)}
+            new_total = filestate.moved(files_total, recorded, files, touched)
+            filestate.store(
+                conn, {r: files[r] for r in touched if r in files and recorded.get(r) != files[r]}
+            )
             conn.executemany("delete from files where path = ?", [(r,) for r in changes.removed])
             conn.executemany(
                 "update meta set value = ? where key = ?",
                 [
-                    (
-                        checksum
-                        if files == scan.files
-                        else filestate.checksum(BUILD_VERSION, files),
-                        "checksum",
-                    ),
+                    (filestate.checksum_of(BUILD_VERSION, new_total), "checksum"),
                     (dt.datetime.now(dt.UTC).isoformat(), "built_at"),
                 ],
             )
-            filestate.remember(index_path, filestate.new_token(conn), files)
+            token = filestate.stamp(conn, new_total)
+        filestate.remember(index_path, token, files, new_total)
     except FileNotFoundError:  # a file went away while we read: let the full build sort it out
         return False
     return True
@@ -214,7 +211,7 @@ def _apply(
     if errors:
         raise BuildFailed(errors)
     reuse = {r["file_hash"]: (r["html"], r["text"], r["toc"]) for r in old_rows.values() if r}
-    render_pages(pages, reuse, lambda page: None)
+    render_pages(pages, lambda page: reuse.get(page.file_hash), lambda page: None)
     for rel in changes.removed:
         with contextlib.suppress(ContentError):
             old = _row_of(conn, *locate(tuple(rel.split("/")), rel))

@@ -80,6 +80,11 @@ class SourceFacts:
     aliases: list[str]
 
 
+def source_facts(page: Page) -> SourceFacts:
+    """The small part of a source page its translations need (kept while pages stream)."""
+    return SourceFacts(page.content_hash, page.sources, page.reviewed, page.countries, page.aliases)
+
+
 def inherit(page: Page, source: Page | SourceFacts) -> None:
     """Facts are checked once, on the source: translations show its sources and dates."""
     page.sources = page.sources or source.sources
