@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from migrant_info import db
+from migrant_info import db, links
 
 OLD_DUMP = Path(__file__).parent / "fixtures" / "state-0002.sql"
 
@@ -56,3 +56,29 @@ def test_a_failing_step_rolls_back_and_records_nothing(old_database, monkeypatch
     assert "9999_broken" not in names and "0003_editors" in names  # earlier steps stay applied
     tables = {row[0] for row in conn.execute("select name from sqlite_master")}
     assert "half_done" not in tables
+
+
+def test_a_short_link_another_worker_changes_is_seen_here_at_once(client, app):
+    client.get("/en/")  # the first request gives every page its code
+    with app.test_request_context("/en/"):
+        code = links.code_for("en", "rights", "wages")
+    assert client.get(f"/s/{code}").status_code == 302  # this thread keeps its connection open
+    other = db.connect(db.path_for(app))
+    other.execute("update short_links set removed = '2026-11-28' where code = ?", (code,))
+    assert client.get(f"/s/{code}").status_code == 410
+
+
+def test_a_transaction_a_request_leaves_open_is_rolled_back(app):
+    with app.test_request_context("/en/"):
+        conn = db.get_db()
+        conn.execute("begin immediate")
+        conn.execute(
+            "insert into short_links (code, lang, topic, slug, created) values (?, ?, ?, ?, ?)",
+            ("yyyyy", "en", "rights", "wages", "2026-11-28"),
+        )
+    other = sqlite3.connect(db.path_for(app), timeout=0, isolation_level=None)
+    other.execute("begin immediate")  # would be "database is locked" if still held
+    assert other.execute("select count(*) from short_links where code = 'yyyyy'").fetchone()[0] == 0
+    other.execute("rollback")
+    with app.test_request_context("/en/"):
+        assert db.get_db() is conn and not conn.in_transaction

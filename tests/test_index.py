@@ -136,3 +136,40 @@ def test_debug_mode_picks_up_edits_without_restart(tmp_path, content_dir):
         page.read_text().replace("Wages and rest days", "Pay and rest"), encoding="utf-8"
     )
     assert b"Pay and rest" in client.get("/en/rights/wages").data
+
+
+def test_requests_leave_no_lock_on_the_index(client, app):
+    # Reader connections stay open between requests; an editor's in-place update needs the
+    # file's EXCLUSIVE lock at once, so no finished request may still hold a read.
+    for url in ("/en/", "/en/rights/", "/ar/rights/passport", "/en/search?q=passport", "/s/zz"):
+        client.get(url)
+    other = sqlite3.connect(app.config["INDEX_PATH"], timeout=0, isolation_level=None)
+    other.execute("begin exclusive")
+    other.execute("rollback")
+
+
+@pytest.mark.parametrize("full_build", [False, True], ids=["in-place", "swapped"])
+def test_kept_reader_connections_see_every_kind_of_update(client, app, content_dir, full_build):
+    assert "Wages and rest days" in client.get("/en/rights/wages").get_data(as_text=True)
+    page = content_dir / "en/rights/wages.md"
+    page.write_text(page.read_text().replace("Wages and rest days", "Pay and rest"), "utf-8")
+    path = Path(app.config["INDEX_PATH"])
+    inode = path.stat().st_ino
+    if full_build:
+        index.build(content_dir, path)
+    else:
+        index.ensure_fresh(content_dir, path, ["en/rights/wages.md"])
+    assert (path.stat().st_ino != inode) is full_build
+    html = client.get("/en/rights/wages").get_data(as_text=True)
+    assert "Pay and rest" in html and "Wages and rest days" not in html
+
+
+def test_languages_and_topic_lists_follow_a_rebuild(client, app, content_dir):
+    assert 'hreflang="fr"' not in client.get("/languages").get_data(as_text=True)
+    french = content_dir / "fr/rights"
+    french.mkdir(parents=True)
+    translation = (content_dir / "ar/rights/_index.md").read_text(encoding="utf-8")
+    (french / "_index.md").write_text(translation, encoding="utf-8")
+    index.build(content_dir, Path(app.config["INDEX_PATH"]))
+    assert client.get("/fr/rights/").status_code == 200
+    assert "/fr/" in client.get("/languages").get_data(as_text=True)

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
+from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from flask import Flask, abort, current_app, g
 
+from .. import db
 from . import index
+
+T = TypeVar("T")
+# Per thread, the index connection is kept while the file keeps its inode (a full build swaps
+# in a new file; an in-place update keeps the inode and SQLite sees its changes by itself).
+_connections = db.ThreadConnections()
 
 __all__ = [
     "available_languages",
@@ -20,20 +30,49 @@ __all__ = [
 ]
 
 
+def index_version() -> tuple[int, int, int] | None:
+    """Identity of the index file (inode, size, mtime), read once per request; None if missing."""
+    if "index_version" not in g:
+        try:
+            st = os.stat(current_app.config["INDEX_PATH"])
+            g.index_version = (st.st_ino, st.st_size, st.st_mtime_ns)
+        except FileNotFoundError:
+            g.index_version = None
+    return g.index_version
+
+
 def get_index() -> sqlite3.Connection:
-    """This request's read-only connection to the content index."""
+    """This request's read-only connection to the content index (the thread's, reused)."""
     if "content_index" not in g:
-        g.content_index = index.connect(Path(current_app.config["INDEX_PATH"]))
+        path = Path(current_app.config["INDEX_PATH"])
+        version = index_version()
+        inode = version[0] if version else None
+        g.content_index = _connections.get((str(path), inode), lambda: index.connect(path))
     return g.content_index
 
 
-def available_languages() -> list[str]:
-    """Languages with content, read once per request."""
-    if "languages" not in g:
-        from .store import languages
+def memoized(read: Callable[..., T], *args: object) -> T:
+    """`read(get_index(), *args)`, kept per index version: for small results many pages show
+    (languages, topic lists), never for page bodies, so memory stays flat."""
+    version = index_version()
+    if version is None:
+        return read(get_index(), *args)
+    return current_app.extensions["index_memo"](version, read, args)
 
-        g.languages = languages(get_index())
-    return g.languages
+
+def _memo(entries: int) -> Callable:
+    @lru_cache(maxsize=entries)
+    def call(version: tuple, read: Callable, args: tuple) -> object:
+        return read(get_index(), *args)
+
+    return call
+
+
+def available_languages() -> list[str]:
+    """Languages with content."""
+    from .store import languages
+
+    return memoized(languages)
 
 
 def require_language(lang: str) -> None:
@@ -42,10 +81,9 @@ def require_language(lang: str) -> None:
         abort(404)
 
 
-def _close_index(exc: BaseException | None = None) -> None:
-    conn = g.pop("content_index", None)
-    if conn is not None:
-        conn.close()
+def _release_index(exc: BaseException | None = None) -> None:
+    g.pop("content_index", None)
+    g.pop("index_version", None)
 
 
 def _build_if_stale(app: Flask) -> None:
@@ -75,14 +113,14 @@ def rebuild_now(app: Flask, changed: list[str] | None = None) -> None:
     """
     content_dir, index_path = Path(app.config["CONTENT_DIR"]), Path(app.config["INDEX_PATH"])
     index.ensure_fresh(content_dir, index_path, changed)
-    _close_index()  # this request's connection still reads the old file
-    g.pop("languages", None)
+    _release_index()  # this request's connection may still read the old file
     notify_listeners(app)
 
 
 def init_app(app: Flask) -> None:
     """Check the index once per process before the first request (every request in debug)."""
-    app.teardown_appcontext(_close_index)
+    app.teardown_appcontext(_release_index)
+    app.extensions["index_memo"] = _memo(256)
     if not app.config["CONTENT_AUTO_BUILD"]:
         return
     content_dir = Path(app.config["CONTENT_DIR"])

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
 from flask_babel import format_date
 
 from .. import http, links
-from ..content import available_languages, get_index, require_language, store
+from ..content import available_languages, get_index, memoized, require_language, store
 from ..content.discover import SLUG
 from ..content.model import INDEX_SLUG, TOPICS
 from ..content.search import MAX_QUERY_LENGTH, parse_query
@@ -32,10 +32,23 @@ def reader_context() -> dict:
         lang = SOURCE_LANG
     return {
         "lang": lang,
-        "nav_topics": store.topics(get_index(), lang),
+        "nav_topics": memoized(store.topics, lang),
         "topic_order": TOPICS,
         "reviewed_date": reviewed_date,
     }
+
+
+@bp.app_template_global()
+def language_urls(langs: list[str]) -> dict[str, str]:
+    """This page's URL in each of `langs` (and the source), built once per request: the
+    hreflang links in the head and the language list in the body both use them."""
+    wanted = (*langs, SOURCE_LANG)
+    cached = g.get("language_urls")
+    if cached is None or cached[0] != wanted:
+        args = request.view_args or {}
+        urls = {code: url_for(request.endpoint, **{**args, "lang": code}) for code in wanted}
+        g.language_urls = cached = (wanted, urls)
+    return cached[1]
 
 
 @bp.route("/")
@@ -65,8 +78,7 @@ def languages() -> str:
 def home(lang: str) -> str:
     """Home: urgent help first, then the four topics."""
     require_language(lang)
-    conn = get_index()
-    urgent = [store.find(conn, lang, "trafficking", s) for s in ("in-danger-now", "helplines")]
+    urgent = [memoized(store.find, lang, "trafficking", s) for s in ("in-danger-now", "helplines")]
     return render_template("site/home.html", urgent=[u for u in urgent if u])
 
 
