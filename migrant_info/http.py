@@ -88,12 +88,35 @@ def cache_static(response: Response) -> Response:
     return response
 
 
+# Click-tracking parameters that platforms append to shared links (Facebook adds fbclid to every
+# outbound click, ad and mail tools add utm_*). No page reads them, so they must not make a
+# reader's request look unique to the page cache or to the compression rule below.
+TRACKING_PARAMS = frozenset(
+    {"fbclid", "gclid", "gbraid", "wbraid", "msclkid", "ttclid", "twclid", "igshid", "yclid"}
+    | {"mc_cid", "mc_eid"}
+)
+
+
+def canonical_query(query: str) -> str:
+    """A WSGI query string without tracking parameters; everything else exactly as sent."""
+    if not query:
+        return query
+    kept = [
+        part
+        for part in query.split("&")
+        if part
+        and not ((name := part.split("=", 1)[0]) in TRACKING_PARAMS or name.startswith("utm_"))
+    ]
+    return "&".join(kept)
+
+
 COMPRESSIBLE = ("text/", "application/json", "application/manifest+json", "image/svg+xml")
 MIN_COMPRESS = 512
 ENCODINGS = ["br", "gzip"]  # server preference when the client weighs them equally
 # brotli's best quality takes ~8 ms for a 4 KB page and its fast one 0.2 ms for ~15 % more
 # bytes. Pages at their canonical URL and static files are compressed once and read by many,
 # so they get the best; answers with a query (search) or private ones are mostly read once.
+# (A query of tracking parameters alone still means the canonical page.)
 BROTLI_BEST = 11
 BROTLI_FAST = 5
 
@@ -123,7 +146,8 @@ def compress(response: Response) -> Response:
     if len(body) < MIN_COMPRESS:
         return response
     private = "no-store" in response.headers.get("Cache-Control", "")
-    fast = private or (bool(request.query_string) and request.endpoint != "static")
+    query = canonical_query(request.environ.get("QUERY_STRING", ""))
+    fast = private or (bool(query) and request.endpoint != "static")
     # Personal pages (the editors' area) are compressed but never kept in the shared memo.
     data = _encode.__wrapped__(body, encoding, fast) if private else _encode(body, encoding, fast)
     response.set_data(data)

@@ -25,7 +25,7 @@ from functools import cached_property, lru_cache
 from flask import Flask, Response, current_app, g, request
 from werkzeug.http import HTTP_STATUS_CODES, parse_accept_header
 
-from .http import ENCODINGS
+from .http import ENCODINGS, canonical_query
 
 # Typing aliases only (wsgiref.types arrives in Python 3.11's standard library).
 WSGIApplication = Callable[..., Iterable[bytes]]
@@ -119,7 +119,8 @@ def environ_key(environ: dict, index_path: str) -> tuple | None:
     encoding = best_encoding(environ.get("HTTP_ACCEPT_ENCODING", ""))
     # The host is part of the key so a request for an untrusted host (TRUSTED_HOSTS) is never
     # answered from an entry that a trusted one stored.
-    path, query = environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", "")
+    # Tracking parameters (fbclid, utm_*) are left out: a page shared on Facebook is the page.
+    path, query = environ.get("PATH_INFO", ""), canonical_query(environ.get("QUERY_STRING", ""))
     return (version, path, query, encoding, environ.get("HTTP_HOST", ""))
 
 

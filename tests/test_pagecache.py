@@ -132,3 +132,26 @@ def test_nested_requests_never_store_a_body_under_another_key(tmp_path, content_
         assert headers.get("Content-Encoding") == encoding, path
         is_json = headers["Content-Type"].startswith("application/json")
         assert is_json == path.endswith(".json"), path
+
+
+@pytest.mark.parametrize(
+    "query", ["fbclid=IwAR0abc", "utm_source=sms&utm_campaign=consulate", "gclid=x&fbclid=y"]
+)
+def test_a_link_with_tracking_parameters_is_answered_from_the_cache(app, client, query):
+    started = []
+    first = client.get("/en/rights/passport", headers={"Accept-Encoding": "gzip"})
+    with request_started.connected_to(lambda sender, **extra: started.append(1), app):
+        tagged = client.get(f"/en/rights/passport?{query}", headers={"Accept-Encoding": "gzip"})
+    assert started == [] and tagged.data == first.data
+
+
+@pytest.mark.parametrize(
+    "query, kept",
+    [("", ""), ("q=passport", "q=passport"), ("q=a&fbclid=b", "q=a"),
+     ("utm_medium=x&print", "print"), ("print=facilitator&utm_=1", "print=facilitator"),
+     ("fbclidx=1", "fbclidx=1"), ("q=utm_source", "q=utm_source")],
+)  # fmt: skip
+def test_only_tracking_parameters_leave_the_cache_key(query, kept):
+    from migrant_info.http import canonical_query
+
+    assert canonical_query(query) == kept

@@ -276,7 +276,7 @@ def test_brotli_is_smaller_than_gzip_for_reader_pages(client):
 @pytest.mark.parametrize(
     "url, quality",
     [("/en/rights/passport", 11), ("/en/", 11), ("/en/search?q=passport", 5),
-     ("/en/rights/passport?fbclid=x", 5)],
+     ("/en/rights/passport?fbclid=x&utm_source=sms", 11), ("/en/rights/passport?print", 5)],
 )  # fmt: skip
 def test_brotli_is_best_for_canonical_pages_and_fast_for_answers_with_a_query(client, url, quality):
     # A page at its own URL is compressed once and read by many; a search answer is mostly
