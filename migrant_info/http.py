@@ -39,8 +39,11 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 
 def add_security_headers(response: Response) -> Response:
     """Every response: strict CSP and the no-sniff / no-referrer baseline."""
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
+    # One pass over the headers (setdefault would scan them once per name); a view's own value wins.
+    present = {name.lower() for name in response.headers.keys()}
+    response.headers.extend(
+        [(name, value) for name, value in SECURITY_HEADERS.items() if name.lower() not in present]
+    )
     return response
 
 

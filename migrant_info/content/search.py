@@ -97,13 +97,8 @@ def snippet(text: str, query: Query, width: int = 28) -> Markup:
     if not spans:
         return Markup("")
     start, end = spans[0][0], spans[-1][1]
-    out, pos = [], start
-    for s, e in spans:
-        if normalize_word(text[s:e]) in keys:
-            out += [escape(text[pos:s]), Markup("<mark>"), escape(text[s:e]), Markup("</mark>")]
-            pos = e
-    out.append(escape(text[pos:end]))
-    return _ellipsis(start > 0, end < len(text), Markup("").join(out))
+    marks = [(s, e) for s, e in spans if normalize_word(text[s:e]) in keys]
+    return _marked(text, start, end, marks)
 
 
 def _first_match(text: str, keys: frozenset[str]) -> int | None:
@@ -167,14 +162,22 @@ def _substring_snippet(text: str, query: Query, width: int) -> Markup:
     first = positions[0][0] if positions else 0
     start = max(0, first - width // 3)
     end = min(len(text), start + width)
-    out, pos = [], start
+    marks, pos = [], start
     for s, e in positions:
         if s >= pos and e <= end:
-            out += [escape(text[pos:s]), Markup("<mark>"), escape(text[s:e]), Markup("</mark>")]
+            marks.append((s, e))
             pos = e
-    out.append(escape(text[pos:end]))
-    return _ellipsis(start > 0, end < len(text), Markup("").join(out))
+    return _marked(text, start, end, marks)
 
 
-def _ellipsis(before: bool, after: bool, body: Markup) -> Markup:
-    return (Markup("… ") if before else Markup("")) + body + (Markup(" …") if after else "")
+def _marked(text: str, start: int, end: int, marks: list[tuple[int, int]]) -> Markup:
+    """text[start:end], escaped, with each of `marks` (ordered, not overlapping) in <mark>, and
+    an ellipsis where the text goes on."""
+    # Plain strings joined once: every piece of text passes through escape() on its way in,
+    # and Markup's own + and join would escape-check each piece again (a tenth of a search).
+    out, pos = ["… " if start > 0 else ""], start
+    for s, e in marks:
+        out += [escape(text[pos:s]), "<mark>", escape(text[s:e]), "</mark>"]
+        pos = e
+    out += [escape(text[pos:end]), " …" if end < len(text) else ""]
+    return Markup("".join(out))  # noqa: S704 (text pieces are escaped above)
