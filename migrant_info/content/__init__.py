@@ -23,7 +23,9 @@ _connections = db.ThreadConnections()
 __all__ = [
     "available_languages",
     "get_index",
+    "index_version",
     "init_app",
+    "memoized",
     "notify_listeners",
     "rebuild_now",
     "require_language",
