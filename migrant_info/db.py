@@ -184,8 +184,10 @@ class ThreadConnections:
         full_key = (os.getpid(), key)
         if held is not None and held[0] == full_key:
             return held[1]
+        # A connection inherited across a fork is dropped, never closed: SQLite's handle
+        # must not be touched in the child.
         if held is not None and held[0][0] == full_key[0]:
-            held[1].close()  # never close a connection inherited across a fork: drop it
+            held[1].close()
         conn = opener()
         self.local.held = (full_key, conn)
         return conn

@@ -43,7 +43,7 @@ def select_locale() -> str:
 def template_gettext(translations: NullTranslations) -> dict[str, Callable]:
     """Jinja's newstyle `gettext`/`ngettext` over one catalog, as Flask-Babel installs them, but
     found once per render rather than once per string (a page has ~40 strings, and Flask-Babel's
-    per-call lookup of the request's catalog was a fifth of a page's render time)."""
+    per-call lookup of the request's catalog was about a sixth of a page's render time)."""
     plain: dict[tuple[str, bool], str] = {}  # strings without variables: translated once
 
     @pass_context
