@@ -6,7 +6,8 @@
 
 1. Throughput: the site under gunicorn (2 workers, the production command) against a bare
    Flask app under the same gunicorn settings returning the same bytes from memory, with wrk
-   (Debian: `apt-get install wrk`), for a page, the home page, search and a short link.
+   (Debian: `apt-get install wrk`), for a page, the home page, search and a short link, and
+   push subscriptions to new endpoints (each a write to the state database).
 2. Content scale: scripts/bench_index.py (synthetic corpus; full and incremental builds,
    search latency, index size, memory) when it is present.
 3. Static export of the shipped site: time and size.
@@ -39,8 +40,8 @@ from flask import Flask, Response, request
 STORED = json.load(open({path!r}))
 app = Flask(__name__)
 
-@app.route("/", defaults={{"path": ""}})
-@app.route("/<path:path>")
+@app.route("/", defaults={{"path": ""}}, methods=["GET", "POST"])
+@app.route("/<path:path>", methods=["GET", "POST"])
 def serve(path):
     """The project's bytes for this URL, from memory, with the same headers."""
     # The wrk script for "rendered" rows adds a unique _=N; the bare app ignores it.
@@ -62,6 +63,25 @@ function request()
   return wrk.format(nil, wrk.path .. sep .. "_=" .. id .. "-" .. counter)
 end
 """
+# Push subscriptions, each to a new endpoint (thread and counter in its URL), so every request
+# is a write transaction on the state database: the limit of the one-origin dynamic part.
+SUBSCRIBE_LUA = """
+local counter = 0
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("id", threads)
+end
+function request()
+  counter = counter + 1
+  local body = string.format('{{"subscription": {{"endpoint": '
+    .. '"https://fcm.googleapis.com/fcm/send/bench-{run}-%d-%d", '
+    .. '"keys": {{"p256dh": "{p256dh}", "auth": "{auth}"}}}}, '
+    .. '"lang": "en", "topics": ["trafficking"]}}', id, counter)
+  return wrk.format("POST", nil, {{["Content-Type"] = "application/json"}}, body)
+end
+"""
+SUBSCRIBE = "push subscribe (new endpoints)"
 KEEP_HEADERS = (
     "Content-Type",
     "Content-Encoding",
@@ -135,9 +155,27 @@ def wrk(url: str, seconds: float, connections: int, script: Path | None = None) 
     }
 
 
+def subscription_keys() -> dict[str, str]:
+    """A valid p256dh and auth pair (base64url), as a browser's PushSubscription carries."""
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    point = (
+        ec.generate_private_key(ec.SECP256R1())
+        .public_key()
+        .public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
+    )
+    b64 = lambda raw: base64.urlsafe_b64encode(raw).rstrip(b"=").decode()  # noqa: E731
+    return {"p256dh": b64(point), "auth": b64(os.urandom(16))}
+
+
 def throughput(args: argparse.Namespace, work: Path) -> list[dict]:
     """The project against bare Flask serving its bytes, URL by URL, alternating servers."""
-    env = os.environ | {"MIGRANT_INFO_INSTANCE_DIR": str(work / "instance")}
+    env = os.environ | {
+        "MIGRANT_INFO_INSTANCE_DIR": str(work / "instance"),
+        # One loopback client stands for many browsers subscribing.
+        "MIGRANT_INFO_PUSH_RATE_LIMIT": "[1000000, 60]",
+    }
     subprocess.run(
         [sys.executable, "-m", "flask", "--app", "migrant_info", "content", "build"],
         env=env,
@@ -161,13 +199,22 @@ def throughput(args: argparse.Namespace, work: Path) -> list[dict]:
             "search, one query": "/en/search?q=passport",
             "search, rendered (unique URLs)": "/en/search?q=passport",
             "short link": f"/s/{code}",
+            SUBSCRIBE: "/api/push/subscriptions",
         }
-        unique = work / "unique.lua"
+        unique, subscribe = work / "unique.lua", work / "subscribe.lua"
         unique.write_text(UNIQUE_LUA)
+        keys = subscription_keys()
         stored = {}
-        for url in urls.values():
-            response = requests.get(
+        for name, url in urls.items():
+            body = None
+            if name == SUBSCRIBE:
+                endpoint = "https://fcm.googleapis.com/fcm/send/bench-0-0"
+                body = {"subscription": {"endpoint": endpoint, "keys": keys}, "lang": "en",
+                        "topics": ["trafficking"]}  # fmt: skip
+            response = requests.request(
+                "POST" if body else "GET",
                 site_base + url,
+                json=body,
                 headers={"Accept-Encoding": "gzip"},
                 allow_redirects=False,
                 stream=True,
@@ -185,9 +232,11 @@ def throughput(args: argparse.Namespace, work: Path) -> list[dict]:
         rows = []
         for name, url in urls.items():
             runs = {"site": [], "bare": []}
-            for _ in range(args.rounds):  # alternate, so drift on a shared machine hits both
-                script = unique if "unique" in name else None
+            for n in range(args.rounds):  # alternate, so drift on a shared machine hits both
+                script = subscribe if name == SUBSCRIBE else unique if "unique" in name else None
                 for server, base in (("site", site_base), ("bare", bare_base)):
+                    # Endpoints new in every run, so each site request inserts a row.
+                    subscribe.write_text(SUBSCRIBE_LUA.format(**keys, run=f"{server}{n}"))
                     runs[server].append(wrk(base + url, args.seconds, args.connections, script))
             best = {k: max(v, key=lambda r: r["rps"]) for k, v in runs.items()}
             rows.append(
@@ -199,6 +248,10 @@ def throughput(args: argparse.Namespace, work: Path) -> list[dict]:
                     "ratio": best["site"]["rps"] / best["bare"]["rps"],
                 }
             )
+            if name == SUBSCRIBE:  # every request wrote a row: show that they are all there
+                written = sqlite3.connect(state).execute("select count(*) from subscriptions")
+                total = written.fetchone()[0]
+                rows[-1]["note"] = f"{total} subscriptions in the state database after the runs"
         return rows
     finally:
         for process in (site, bare):
@@ -291,6 +344,7 @@ def print_throughput(args: argparse.Namespace, work: Path) -> None:
     print("## Throughput (gunicorn, 2 workers; requests/s, latency ms)\n")
     print("| URL | site req/s | bare req/s | ratio | site p50/p99 | bare p50/p99 | non-2xx/3xx |")
     print("|---|---|---|---|---|---|---|")
+    notes = []
     for row in throughput(args, work):
         print(
             f"| {row['name']} `{row['url']}` | {row['site_rps']:.0f} | {row['bare_rps']:.0f} | "
@@ -298,6 +352,10 @@ def print_throughput(args: argparse.Namespace, work: Path) -> None:
             f"{row['bare_p50']:.1f} / {row['bare_p99']:.1f} | "
             f"{row['site_errors'] + row['bare_errors']} |"
         )
+        if "note" in row:
+            notes.append(f"{row['name']}: {row['note']}")
+    for note in notes:
+        print(f"\n{note}")
 
 
 def print_export(work: Path) -> None:
