@@ -41,6 +41,7 @@ def is_known_language(lang: str) -> bool:
     return babel_locale(lang) is not None
 
 
+@lru_cache(maxsize=512)
 def native_name(lang: str) -> str:
     """The language's name written in that language (e.g. 'नेपाली' for ne)."""
     loc = babel_locale(lang)
