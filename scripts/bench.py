@@ -48,30 +48,32 @@ def serve(path):
     item = STORED[re.sub(r"[?&]_=[^&]*$", "", request.full_path.rstrip("?"))]
     return Response(base64.b64decode(item["body"]), status=item["status"], headers=item["headers"])
 '''
-# A wrk script that makes every URL unique (..._=<thread>-<n>), so the site's page cache never
-# answers and each request is rendered: the cost a cold cache or a CDN miss pays.
-UNIQUE_LUA = """
+# wrk runs each thread in its own Lua state: numbered threads make generated values unique.
+LUA_THREAD_IDS = """
 local counter = 0
 local threads = 0
 function setup(thread)
   threads = threads + 1
   thread:set("id", threads)
 end
+"""
+# A wrk script that makes every URL unique (..._=<thread>-<n>), so the site's page cache never
+# answers and each request is rendered: the cost a cold cache or a CDN miss pays.
+UNIQUE_LUA = (
+    LUA_THREAD_IDS
+    + """
 function request()
   counter = counter + 1
   local sep = string.find(wrk.path, "?", 1, true) and "&" or "?"
   return wrk.format(nil, wrk.path .. sep .. "_=" .. id .. "-" .. counter)
 end
 """
+)
 # Push subscriptions, each to a new endpoint (thread and counter in its URL), so every request
 # is a write transaction on the state database: the limit of the one-origin dynamic part.
-SUBSCRIBE_LUA = """
-local counter = 0
-local threads = 0
-function setup(thread)
-  threads = threads + 1
-  thread:set("id", threads)
-end
+SUBSCRIBE_LUA = (
+    LUA_THREAD_IDS
+    + """
 function request()
   counter = counter + 1
   local body = string.format('{{"subscription": {{"endpoint": '
@@ -81,6 +83,7 @@ function request()
   return wrk.format("POST", nil, {{["Content-Type"] = "application/json"}}, body)
 end
 """
+)
 SUBSCRIBE = "push subscribe (new endpoints)"
 KEEP_HEADERS = (
     "Content-Type",
