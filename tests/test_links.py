@@ -85,28 +85,6 @@ def test_removed_page_code_shows_a_page_in_its_language(client, app, content_dir
     assert '<html lang="ar" dir="rtl">' in html and 'href="/ar/rights/"' in html
 
 
-@pytest.mark.parametrize("full_build", [False, True], ids=["in-place", "swapped"])
-def test_a_page_another_process_adds_gets_a_code_in_a_running_server(
-    client, app, content_dir, full_build
-):
-    from migrant_info.content import index
-
-    client.get("/en/")
-    text = (content_dir / "en/rights/wages.md").read_text(encoding="utf-8")
-    (content_dir / "en/rights/rest.md").write_text(text, encoding="utf-8")
-    # What `flask content watch` or `flask content build` in another process does: this
-    # server's own hooks are not called.
-    path = Path(app.config["INDEX_PATH"])
-    if full_build:
-        index.build(content_dir, path)
-    else:
-        index.ensure_fresh(content_dir, path)
-    html = client.get("/en/rights/rest").get_data(as_text=True)
-    code, removed = codes(app)[("en", "rights", "rest")]
-    assert removed is None and f"/s/{code}" in html
-    assert client.get(f"/s/{code}").headers["Location"] == "/en/rights/rest"
-
-
 @pytest.mark.parametrize("code", ["zzzzz", "0o1il", "../etc", "a" * 40, "%00"])
 def test_unknown_codes_get_a_friendly_page_with_search(client, code):
     response = client.get(f"/s/{code}")

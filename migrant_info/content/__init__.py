@@ -103,9 +103,6 @@ def _build_if_stale(app: Flask) -> None:
 
 def notify_listeners(app: Flask) -> None:
     """Tell other parts (short links…) that the index may have changed."""
-    g.pop("index_version", None)  # a build in this request may have replaced the file
-    # Recorded first: a change that lands while the listeners run is noticed next time.
-    app.extensions["index_notified"] = index_version()
     for listener in app.extensions.get("index_listeners", []):
         listener()
 
@@ -148,13 +145,6 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def index_is_fresh() -> None:
         if state["checked"] and not app.debug:
-            # Another process may have changed the index (an editor's save in another worker,
-            # `flask content watch` or `build`): this worker's listeners (short-link codes for
-            # new pages, source versions) run once for each version it sees.
-            if index_version() != app.extensions.get("index_notified"):
-                with lock:
-                    if index_version() != app.extensions.get("index_notified"):
-                        notify_listeners(app)
             return
         with lock:
             # Only debug mode polls, so only it needs the stat fingerprint: a server's one
