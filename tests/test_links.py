@@ -85,6 +85,26 @@ def test_removed_page_code_shows_a_page_in_its_language(client, app, content_dir
     assert '<html lang="ar" dir="rtl">' in html and 'href="/ar/rights/"' in html
 
 
+@pytest.mark.parametrize("full_build", [False, True], ids=["in-place", "swapped"])
+def test_a_long_running_command_gives_each_new_page_a_code(app, content_dir, full_build):
+    # `flask content watch` runs the listeners in one app context for as long as it watches;
+    # each run must read the index as it is now, also after a full build swapped the file.
+    from migrant_info.content import index, notify_listeners
+
+    path = Path(app.config["INDEX_PATH"])
+    with app.app_context():
+        index.build(content_dir, path)
+        notify_listeners(app)
+        text = (content_dir / "en/rights/wages.md").read_text(encoding="utf-8")
+        (content_dir / "en/rights/rest.md").write_text(text, encoding="utf-8")
+        if full_build:
+            index.build(content_dir, path)
+        else:
+            index.ensure_fresh(content_dir, path)
+        notify_listeners(app)
+    assert codes(app)[("en", "rights", "rest")][1] is None
+
+
 @pytest.mark.parametrize("code", ["zzzzz", "0o1il", "../etc", "a" * 40, "%00"])
 def test_unknown_codes_get_a_friendly_page_with_search(client, code):
     response = client.get(f"/s/{code}")

@@ -103,6 +103,9 @@ def _build_if_stale(app: Flask) -> None:
 
 def notify_listeners(app: Flask) -> None:
     """Tell other parts (short links…) that the index may have changed."""
+    # The listeners read the index as it is now: an app context that lives across changes
+    # (`flask content watch`) must not keep reading a file that a full build swapped out.
+    _release_index()
     for listener in app.extensions.get("index_listeners", []):
         listener()
 
@@ -115,8 +118,7 @@ def rebuild_now(app: Flask, changed: list[str] | None = None) -> None:
     """
     content_dir, index_path = Path(app.config["CONTENT_DIR"]), Path(app.config["INDEX_PATH"])
     index.ensure_fresh(content_dir, index_path, changed)
-    _release_index()  # this request's connection may still read the old file
-    notify_listeners(app)
+    notify_listeners(app)  # which also drops this request's connection to the old file
 
 
 def init_app(app: Flask) -> None:
