@@ -342,3 +342,13 @@ def test_reader_holding_the_commit_off_too_long_gets_a_full_build_instead(conten
     assert reader.execute(title).fetchone()[0] == "Wages and rest days"  # its own snapshot
     reader.execute("commit")
     assert index.connect(path).execute(title).fetchone()[0] == "Remuneration and rest"
+
+
+def test_readers_of_a_running_server_recover_from_a_killed_writer(app, client):
+    client.get("/en/")  # builds the index; this thread now keeps a read-only connection
+    path = Path(app.config["INDEX_PATH"])
+    subprocess.run([sys.executable, "-c", CRASH, str(path)], check=True)
+    assert path.with_name(f"{path.name}-journal").exists()
+    page = client.get("/en/rights/wages")
+    assert page.status_code == 200 and "rest day" in page.get_data(as_text=True)
+    assert client.get("/en/search?q=wages").status_code == 200

@@ -47,6 +47,13 @@ def get_index() -> sqlite3.Connection:
     """This request's read-only connection to the content index (the thread's, reused)."""
     if "content_index" not in g:
         path = Path(current_app.config["INDEX_PATH"])
+        if os.path.exists(f"{path}-journal"):
+            # A writer killed mid-update leaves a hot journal that read-only connections
+            # cannot roll back; a writable one does on its first read (and only waits while a
+            # live writer holds the file).
+            from .incremental import recover
+
+            recover(path)
         version = index_version()
         inode = version[0] if version else None
         g.content_index = _connections.get((str(path), inode), lambda: index.connect(path))
