@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import threading
@@ -53,7 +54,9 @@ def get_index() -> sqlite3.Connection:
             # live writer holds the file).
             from .incremental import recover
 
-            recover(path)
+            # If it times out behind a slow writer, this request reads as it would have.
+            with contextlib.suppress(sqlite3.OperationalError):
+                recover(path)
         version = index_version()
         inode = version[0] if version else None
         g.content_index = _connections.get((str(path), inode), lambda: index.connect(path))
