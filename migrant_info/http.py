@@ -72,12 +72,12 @@ def asset_hash(filename: str) -> str:
 
 def asset_url(filename: str) -> str:
     """URL of a static file carrying its content hash, so it can be cached for a year."""
-    path = os.path.join(current_app.static_folder, filename)
+    version = asset_hash(filename)
     # Every page links the same few assets: build each URL once per file version and mount.
-    key = (request.script_root if request else "", path, os.stat(path).st_mtime_ns)
+    key = (request.script_root if request else "", filename, version)
     urls = current_app.extensions.setdefault("asset_urls", {})
     if key not in urls:
-        urls[key] = url_for("static", filename=filename, v=_file_hash(path, key[2]))
+        urls[key] = url_for("static", filename=filename, v=version)
     return urls[key]
 
 

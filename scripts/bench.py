@@ -32,6 +32,8 @@ from pathlib import Path
 
 import requests
 
+from migrant_info.push.keys import b64url
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 BARE_APP = '''
@@ -168,8 +170,7 @@ def subscription_keys() -> dict[str, str]:
         .public_key()
         .public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
     )
-    b64 = lambda raw: base64.urlsafe_b64encode(raw).rstrip(b"=").decode()  # noqa: E731
-    return {"p256dh": b64(point), "auth": b64(os.urandom(16))}
+    return {"p256dh": b64url(point), "auth": b64url(os.urandom(16))}
 
 
 def throughput(args: argparse.Namespace, work: Path) -> list[dict]:
